@@ -1,0 +1,11 @@
+/** Label keys the platform sets and selects on. One place, so selectors and labels cannot disagree. */
+export const LABELS = {
+  team: 'k8s-platform.io/team',
+  tenant: 'k8s-platform.io/tenant',
+  /** Set on a Service to have the platform's Prometheus scrape it. */
+  scrape: 'k8s-platform.io/scrape',
+  component: 'app.kubernetes.io/component',
+  name: 'app.kubernetes.io/name',
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+} as const;

@@ -1,0 +1,49 @@
+/**
+ * Writes an environment's charts as plain YAML: one folder per chart, one file per object.
+ *
+ * cdk8s' own FOLDER_PER_CHART_FILE_PER_RESOURCE names files `<Kind>.<name>`, so two objects of the
+ * same kind and name in different namespaces silently overwrite each other. We include the
+ * namespace and refuse collisions instead.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { App } from 'cdk8s';
+
+export interface ManifestObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+/** File name of an object inside its chart folder. */
+export function manifestFileName(obj: ManifestObject): string {
+  const ns = obj.metadata.namespace ? `${obj.metadata.namespace}.` : '';
+  return `${obj.kind}.${ns}${obj.metadata.name}.yaml`.replace(/[^0-9a-zA-Z._-]/g, '-');
+}
+
+/** Render one object exactly as it is committed: stable, no anchors, no line folding. */
+export function renderManifest(obj: unknown): string {
+  return yaml.dump(obj, { noRefs: true, lineWidth: -1, quotingType: '"' });
+}
+
+/** Write every chart of `app` under `outdir/<chart id>/`. Returns the files written, relative to outdir. */
+export function writeManifests(app: App, outdir: string): string[] {
+  const written: string[] = [];
+  for (const chart of app.charts) {
+    const folder = chart.node.id;
+    const seen = new Set<string>();
+    fs.mkdirSync(path.join(outdir, folder), { recursive: true });
+    for (const obj of chart.toJson() as ManifestObject[]) {
+      const file = manifestFileName(obj);
+      if (seen.has(file)) {
+        throw new Error(`chart ${folder} defines ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name} twice`);
+      }
+      seen.add(file);
+      fs.writeFileSync(path.join(outdir, folder, file), renderManifest(obj));
+      written.push(path.join(folder, file));
+    }
+  }
+  return written;
+}

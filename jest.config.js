@@ -1,0 +1,8 @@
+/** Type checking is `tsc --noEmit` (first half of `npm test`); jest only transpiles, which keeps it fast. */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  testTimeout: 60000,
+};

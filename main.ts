@@ -1,0 +1,38 @@
+/**
+ * cdk8s entry point: platform.yaml in, dist/<env>/<chart>/<object>.yaml out.
+ *
+ *   PLATFORM_CONFIG  config file (default platform.yaml)
+ *   PLATFORM_DIST    output folder (default dist)
+ *   CDK8S_OUTDIR     scratch folder, set by `cdk8s synth` (default cdk8s.out)
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError, loadPlatformConfig, PlatformNames } from './config';
+import { synthesizeEnvironment } from './charts/platform';
+import { DistDirectory } from './charts/lib/dist-directory';
+
+export function main(env: NodeJS.ProcessEnv = process.env): number {
+  const configFile = env.PLATFORM_CONFIG ?? 'platform.yaml';
+  const dist = new DistDirectory(env.PLATFORM_DIST ?? 'dist');
+  const staging = env.CDK8S_OUTDIR ?? 'cdk8s.out';
+  try {
+    const names = new PlatformNames(loadPlatformConfig(configFile));
+    fs.rmSync(staging, { recursive: true, force: true });
+    for (const envNames of names.environments) {
+      synthesizeEnvironment(envNames, path.join(staging, envNames.env));
+    }
+    dist.publish(staging, names.environments.map((e) => e.env));
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`error: ${e.message}\nNothing was written; ${dist.root}/ is unchanged.\n`);
+    } else {
+      process.stderr.write(`error: synthesis failed, ${dist.root}/ is unchanged:\n${(e as Error).stack}\n`);
+    }
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main();
+}

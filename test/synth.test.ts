@@ -1,0 +1,123 @@
+/**
+ * The synth contract users rely on: dist/ is a pure, byte-stable function of platform.yaml, it is
+ * never left half-written, and the committed dist/ is what a fresh synth produces.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadPlatformConfig, PlatformNames } from '../config';
+import { synthesizeEnvironment } from '../charts/platform';
+import { EXAMPLE_CONFIG, INVALID_CONFIGS } from './fixtures/invalid-configs';
+
+const ROOT = path.resolve(__dirname, '..');
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-platform-'));
+
+/** Every file under a folder with its content, for byte comparison. */
+function snapshotTree(root: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p); else out.set(path.relative(root, p), fs.readFileSync(p, 'utf8'));
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return out;
+}
+
+function synthAll(configFile: string, outdir: string): void {
+  for (const env of new PlatformNames(loadPlatformConfig(configFile)).environments) {
+    synthesizeEnvironment(env, path.join(outdir, env.env));
+  }
+}
+
+/** Run the real entry point as `cdk8s synth` does, against a given config and dist folder. */
+function runSynth(configFile: string, dist: string) {
+  return spawnSync(process.execPath, ['-r', 'esbuild-register', 'main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PLATFORM_CONFIG: configFile, PLATFORM_DIST: dist, CDK8S_OUTDIR: path.join(dist, '..', 'staging') },
+    encoding: 'utf8',
+  });
+}
+
+describe('synthesis', () => {
+  it('writes one folder per environment and per chart, one file per object', () => {
+    const out = tmp();
+    synthAll(EXAMPLE_CONFIG, out);
+    expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod']);
+    const files = [...snapshotTree(out).keys()];
+    expect(files).toContain(path.join('dev', 'teams', 'Namespace.payments.yaml'));
+    expect(files.every((f) => f.split(path.sep).length === 3)).toBe(true);
+  });
+
+  it('is deterministic: two synths of the same config are byte-identical', () => {
+    const a = tmp();
+    const b = tmp();
+    synthAll(EXAMPLE_CONFIG, a);
+    synthAll(EXAMPLE_CONFIG, b);
+    expect(snapshotTree(b)).toEqual(snapshotTree(a));
+  });
+
+  it('matches the committed dist/ (run `npx cdk8s synth` and commit dist/ if this fails)', () => {
+    const fresh = tmp();
+    synthAll(EXAMPLE_CONFIG, fresh);
+    const committed = snapshotTree(path.join(ROOT, 'dist'));
+    const expected = snapshotTree(fresh);
+    expect([...committed.keys()].sort()).toEqual([...expected.keys()].sort());
+    for (const [file, content] of expected) expect({ file, content: committed.get(file) }).toEqual({ file, content });
+  });
+});
+
+describe('the synth command', () => {
+  const work = tmp();
+  const dist = path.join(work, 'dist');
+  // A dist/ from an earlier good run, with a marker that a rewrite would lose.
+  beforeAll(() => {
+    expect(runSynth(EXAMPLE_CONFIG, dist).status).toBe(0);
+    fs.writeFileSync(path.join(dist, 'dev', 'marker'), 'from the previous synth');
+  });
+
+  it('replaces dist/<env> on success and removes environments no longer configured', () => {
+    const scratch = tmp();
+    const cfg = path.join(scratch, 'platform.yaml');
+    fs.writeFileSync(cfg, fs.readFileSync(EXAMPLE_CONFIG, 'utf8'));
+    const out = path.join(scratch, 'dist');
+    fs.mkdirSync(path.join(out, 'staging-env-gone'), { recursive: true });
+    fs.mkdirSync(path.join(out, 'dev'), { recursive: true });
+    fs.writeFileSync(path.join(out, 'dev', 'stale.yaml'), 'kind: Stale');
+    const result = runSynth(cfg, out);
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod']);
+    expect(fs.existsSync(path.join(out, 'dev', 'stale.yaml'))).toBe(false);
+  });
+
+  const cases = INVALID_CONFIGS.filter((c) => /unknown key|wrong type|DNS name|duplicate team|overlap|missing required|YAML syntax|duplicate YAML/.test(c.rule));
+  it.each(cases.map((c) => [c.rule, c] as const))('%s: exits non-zero, names the field, leaves dist/ untouched', (_rule, bad) => {
+    const before = snapshotTree(dist);
+    const cfg = path.join(work, 'bad.yaml');
+    fs.writeFileSync(cfg, bad.text());
+    const result = runSynth(cfg, dist);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`error: ${cfg}`);
+    expect(result.stderr).toContain(bad.mentions[0]);
+    expect(result.stderr).toContain('Nothing was written');
+    expect(snapshotTree(dist)).toEqual(before);
+  });
+
+  it('exits non-zero when the config file is missing, leaving dist/ untouched', () => {
+    const before = snapshotTree(dist);
+    const result = runSynth(path.join(work, 'missing.yaml'), dist);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('missing.yaml: expected a readable platform config file, found no such file');
+    expect(snapshotTree(dist)).toEqual(before);
+  });
+
+  it('works through the cdk8s CLI exactly as the README says', () => {
+    const out = execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade'], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PLATFORM_DIST: path.join(work, 'cli-dist') },
+    });
+    expect(out).toContain('Synthesizing application');
+    expect(fs.readdirSync(path.join(work, 'cli-dist')).sort()).toEqual(['dev', 'prod']);
+  });
+});
