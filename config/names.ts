@@ -54,9 +54,9 @@ export class EnvironmentNames {
     const entries: Array<[AwsComponent, string, string]> = [
       ['cert-manager', PLATFORM_NAMESPACES.certManager, 'cert-manager'],
       ['external-dns', PLATFORM_NAMESPACES.externalDns, 'external-dns'],
-      ['external-secrets', PLATFORM_NAMESPACES.externalSecrets, 'external-secrets'],
       ['ebs-csi', 'kube-system', 'ebs-csi-controller-sa'],
     ];
+    if (this.platform.secrets.backend === 'aws-secrets-manager') entries.push(['external-secrets', PLATFORM_NAMESPACES.externalSecrets, 'external-secrets']);
     if (this.platform.logging.backend === 'opensearch') entries.push(['fluent-bit', PLATFORM_NAMESPACES.logging, 'fluent-bit']);
     return entries.map(([component, namespace, serviceAccount]) => {
       const roleName = `${this.clusterName}-${component}`;

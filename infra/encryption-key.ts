@@ -1,0 +1,53 @@
+/** The environment's customer-managed KMS key: envelope encryption of Kubernetes Secrets and log groups. */
+import { Construct } from 'constructs';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { policyDocument } from './iam';
+
+/** In a key policy, Resource "*" means "this key". */
+const KEY_ACTIONS = [
+  'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*',
+  'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant',
+];
+
+export interface EncryptionKeyProps {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** @default 30 days: the longest window, to undo an accidental deletion. */
+  readonly deletionWindowInDays?: number;
+}
+
+export class EncryptionKey extends Construct {
+  readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
+    super(scope, id);
+    this.key = new KmsKey(this, 'key', {
+      description: `${props.name}: Kubernetes Secrets envelope encryption and log groups`,
+      enableKeyRotation: true,
+      deletionWindowInDays: props.deletionWindowInDays ?? 30,
+      policy: policyDocument([
+        {
+          // Delegates to IAM in this account (as AWS' default key policy does), listing the actions
+          // instead of kms:* so that nothing in the output grants a whole service.
+          Sid: 'AccountAdministersAndUses',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
+          Action: KEY_ACTIONS,
+          Resource: ['*'],
+        },
+        {
+          Sid: 'CloudWatchLogsOfThisAccount',
+          Effect: 'Allow',
+          Principal: { Service: `logs.${props.region}.amazonaws.com` },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          Resource: ['*'],
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${props.region}:${props.accountId}:log-group:*` } },
+        },
+      ]),
+    });
+    new KmsAlias(this, 'alias', { name: `alias/${props.name}`, targetKeyId: this.key.keyId });
+  }
+}
