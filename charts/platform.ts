@@ -1,15 +1,25 @@
 /**
- * One environment's platform: every chart, in the order Argo CD should apply them.
- * Chart ids are the folder names under dist/<env>/.
+ * One environment's platform: every chart, each in its own folder of dist/<env>/ (the chart id),
+ * and the gitops chart that turns them all into Argo CD Applications.
  */
 import { App } from 'cdk8s';
 import { EnvironmentNames } from '../config';
 import { writeManifests } from './lib/manifest-writer';
+import { PlatformChart } from './lib/platform-chart';
+import { APPS_FOLDER, GitOpsChart } from './gitops';
 import { TenancyChart } from './tenancy';
+import { SecretsChart } from './secrets';
+import { IngressChart } from './ingress';
 
 export function buildEnvironment(names: EnvironmentNames): App {
   const app = new App();
-  new TenancyChart(app, 'teams', { names });
+  const charts: PlatformChart[] = [
+    new TenancyChart(app, 'teams', { names }),
+    new SecretsChart(app, 'secrets', { names }),
+    new IngressChart(app, 'ingress', { names }),
+  ];
+  const gitops = new GitOpsChart(app, APPS_FOLDER, { names, charts });
+  for (const chart of [...charts, gitops]) chart.markCustomResources();
   return app;
 }
 

@@ -1,6 +1,5 @@
-import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { EnvironmentNames } from '../../config';
+import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
 import { PlatformAccess, TeamAccess } from './access';
 import { TeamNamespace } from './team-namespace';
 
@@ -8,10 +7,12 @@ export * from './access';
 export * from './team-namespace';
 
 /** Teams, their namespaces and who may do what in them. */
-export class TenancyChart extends Chart {
-  constructor(scope: Construct, id: string, props: { names: EnvironmentNames }) {
-    super(scope, id, { disableResourceNameHashes: true });
-    const { names } = props;
+export class TenancyChart extends PlatformChart {
+  readonly wave = SYNC_WAVE.namespaces;
+
+  constructor(scope: Construct, id: string, props: PlatformChartProps) {
+    super(scope, id, props);
+    const { names } = this;
     new PlatformAccess(this, 'platform-access', { names });
     for (const team of names.teams) {
       const ns = new TeamNamespace(this, `team-${team.name}`, { names, team });

@@ -26,9 +26,10 @@ function strict(node: unknown): unknown {
   if (node === null || typeof node !== 'object') return node;
   const out: Schema = {};
   for (const [k, v] of Object.entries(node as Schema)) {
-    out[k] = k === 'description' ? undefined : strict(v);
+    // Drop prose to save memory; a *property* named description is a schema (an object) and stays.
+    if (k === 'description' && typeof v === 'string') continue;
+    out[k] = strict(v);
   }
-  delete out.description;
   if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
     out.additionalProperties = false;
   }

@@ -1,0 +1,146 @@
+/**
+ * The app-of-apps tree. dist/<env>/argocd-apps/ holds the AppProjects and one Application per
+ * upstream Helm chart, per platform folder and per team; the root Application (installed once by
+ * infra, then managed from here) syncs this folder. Every folder of dist/<env> is owned by exactly
+ * one Application. In `fleet` mode each becomes an ApplicationSet over the labelled clusters.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { PLATFORM_NAMESPACES } from '../../config';
+import { HelmRelease, PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
+import { ARGOCD_OIDC_SECRET, argocdRelease, teamProjectRole } from './argocd-release';
+import { PlatformSecret } from '../lib/platform-secret';
+import { APPS_FOLDER, AUTOMATED_SYNC, PLATFORM_PROJECT, platformProjectSpec, ROOT_APPLICATION, rootApplicationSpec } from './root-application';
+
+export * from './root-application';
+export * from './argocd-release';
+
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+/** Cluster label that ApplicationSets select on in fleet mode. */
+export const CLUSTER_ENVIRONMENT_LABEL = 'k8s-platform.io/environment';
+
+/** Namespaced kinds a team may not manage through Argo CD: they would undo its fences. */
+export const TEAM_FORBIDDEN_KINDS = [
+  { group: '', kind: 'ResourceQuota' },
+  { group: '', kind: 'LimitRange' },
+  { group: '', kind: 'Secret' },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+  { group: 'external-secrets.io', kind: 'SecretStore' },
+];
+
+export interface GitOpsChartProps extends PlatformChartProps {
+  /** The other charts of this environment: their folders and Helm releases become Applications. */
+  readonly charts: PlatformChart[];
+}
+
+export class GitOpsChart extends PlatformChart {
+  readonly wave = SYNC_WAVE.operators;
+  private readonly fleet: boolean;
+
+  constructor(scope: Construct, id: string, props: GitOpsChartProps) {
+    super(scope, id, props);
+    const { names } = this;
+    this.fleet = names.platform.gitops.mode === 'fleet';
+    this.addRelease(argocdRelease(names));
+
+    // Plain ApiObjects: Argo CD specs are written exactly as their YAML (the generated bindings
+    // rename fields such as repoURL and would drop them from untyped values); the schema test
+    // validates them against the Argo CD CRDs.
+    argo(this, 'platform-project', 'AppProject', PLATFORM_PROJECT, platformProjectSpec(names));
+    argo(this, 'root', 'Application', ROOT_APPLICATION, rootApplicationSpec(names));
+
+    // Argo CD reads `$argocd-oidc:clientSecret` only from Secrets labelled as part of Argo CD.
+    new PlatformSecret(this, 'oidc-secret', {
+      names, name: ARGOCD_OIDC_SECRET, namespace: PLATFORM_NAMESPACES.argocd, key: 'argocd/oidc',
+      properties: { clientSecret: 'clientSecret' }, labels: { 'app.kubernetes.io/part-of': 'argocd' },
+    });
+    const repoCredentials = names.platform.gitops.credentialsSecret;
+    if (repoCredentials) {
+      new PlatformSecret(this, 'repo-credentials', {
+        names, name: 'gitops-repository', namespace: PLATFORM_NAMESPACES.argocd, key: repoCredentials,
+        properties: { username: 'username', password: 'password' },
+        labels: { 'argocd.argoproj.io/secret-type': 'repository' },
+        literals: { type: 'git', url: names.platform.gitops.repoURL },
+      });
+    }
+
+    for (const chart of [this, ...props.charts]) {
+      for (const release of chart.releases) this.helmApplication(release);
+      if (chart !== this) this.folderApplication(chart.node.id, chart.wave);
+    }
+
+    for (const team of names.teams) {
+      const ns = names.teamNamespace(team);
+      argo(this, `project-${team.name}`, 'AppProject', team.name, {
+          description: `Team ${team.name}: its own repositories, its own namespace, no cluster-scoped objects`,
+          sourceRepos: [...team.sourceRepos].sort(),
+          destinations: [{ server: this.fleet ? '*' : IN_CLUSTER, namespace: ns }],
+          clusterResourceWhitelist: [],
+          namespaceResourceBlacklist: TEAM_FORBIDDEN_KINDS,
+          roles: [teamProjectRole(team)],
+      });
+      if (team.sourceRepos.length > 0) {
+        // Teams keep their manifests in their own repository, one folder per environment.
+        this.application(`team-${team.name}`, SYNC_WAVE.teams, team.name, ns, {
+          repoURL: team.sourceRepos[0], targetRevision: 'HEAD', path: `deploy/${names.env}`,
+        });
+      }
+    }
+  }
+
+  private helmApplication(release: HelmRelease): void {
+    this.application(release.name, release.wave, PLATFORM_PROJECT, release.namespace, {
+      repoURL: release.chart.repoURL,
+      chart: release.chart.chart,
+      targetRevision: release.chart.version,
+      helm: { releaseName: release.name, valuesObject: release.values },
+    }, release);
+  }
+
+  private folderApplication(folder: string, wave: number): void {
+    this.application(folder, wave, PLATFORM_PROJECT, PLATFORM_NAMESPACES.argocd, {
+      repoURL: this.names.platform.gitops.repoURL,
+      targetRevision: this.names.platform.gitops.revision,
+      path: `${this.names.gitopsPath}/${folder}`,
+    });
+  }
+
+  private application(name: string, wave: number, project: string, namespace: string, source: Record<string, unknown>, release?: HelmRelease): ApiObject {
+    const syncOptions = [...AUTOMATED_SYNC.syncOptions.filter((o) => !o.startsWith('CreateNamespace')), ...(release ? ['CreateNamespace=true'] : [])];
+    if (release?.serverSideApply) syncOptions.push('ServerSideApply=true');
+    const spec = {
+      project,
+      source,
+      destination: { server: this.fleet ? '{{server}}' : IN_CLUSTER, namespace },
+      syncPolicy: {
+        ...AUTOMATED_SYNC,
+        syncOptions,
+        ...(release ? {
+          managedNamespaceMetadata: { labels: {
+            'pod-security.kubernetes.io/enforce': release.podSecurity,
+            'pod-security.kubernetes.io/enforce-version': `v${this.names.environment.kubernetesVersion}`,
+            'pod-security.kubernetes.io/warn': 'restricted',
+          } },
+        } : {}),
+      },
+    };
+    const annotations = { 'argocd.argoproj.io/sync-wave': String(wave) };
+    if (!this.fleet) return argo(this, `app-${name}`, 'Application', name, spec, annotations);
+    return argo(this, `appset-${name}`, 'ApplicationSet', name, {
+      generators: [{ clusters: { selector: { matchLabels: { [CLUSTER_ENVIRONMENT_LABEL]: this.names.env } } } }],
+      template: { metadata: { name: `{{name}}-${name}` }, spec },
+    }, annotations);
+  }
+}
+
+export { APPS_FOLDER };
+
+function argo(scope: Construct, id: string, kind: 'Application' | 'ApplicationSet' | 'AppProject', name: string, spec: object, annotations?: Record<string, string>): ApiObject {
+  return new ApiObject(scope, id, {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind,
+    metadata: { name, namespace: PLATFORM_NAMESPACES.argocd, ...(annotations ? { annotations } : {}) },
+    spec,
+  });
+}

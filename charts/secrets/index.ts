@@ -1,0 +1,79 @@
+/**
+ * External Secrets Operator and its stores: one ClusterSecretStore that only platform namespaces
+ * may use, and one SecretStore per team that can reach nothing but the team's own prefix.
+ */
+import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { EnvironmentNames, HELM_CHARTS, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
+import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
+import { PLATFORM_SECRET_STORE, TEAM_SECRET_STORE } from '../lib/platform-secret';
+
+/** The backend-specific provider block of a store. `team` narrows it to the team's prefix. */
+export function secretStoreProvider(names: EnvironmentNames, team?: TeamConfig): Record<string, unknown> {
+  const cfg = names.platform.secrets;
+  const eso = { name: 'external-secrets', namespace: PLATFORM_NAMESPACES.externalSecrets };
+  switch (cfg.backend) {
+    case 'vault':
+      // Vault's policy for each role (platform, team-<name>) grants its prefix only; see README.
+      return { vault: {
+        server: cfg.vaultServer!,
+        path: 'secret',
+        version: 'v2',
+        auth: { kubernetes: { mountPath: `kubernetes-${names.clusterName}`, role: team ? `team-${team.name}` : 'platform', serviceAccountRef: team ? { name: 'default' } : eso } },
+      } };
+    case 'azure-key-vault':
+      return { azurekv: { vaultUrl: cfg.azureVaultUrl!, tenantId: cfg.azureTenantId!, authType: 'WorkloadIdentity', serviceAccountRef: team ? { name: 'default' } : eso } };
+    default:
+      return { aws: {
+        service: 'SecretsManager',
+        region: names.platform.aws.region,
+        // A team store assumes the team's role, whose policy reads only the team's prefix.
+        ...(team ? { role: names.roleArn(names.teamSecretsRoleName(team)), prefix: names.teamSecretPrefix(team) } : {}),
+      } };
+  }
+}
+
+export class SecretsChart extends PlatformChart {
+  readonly wave = SYNC_WAVE.platformResources;
+
+  constructor(scope: Construct, id: string, props: PlatformChartProps) {
+    super(scope, id, props);
+    const { names } = this;
+    this.addRelease({
+      name: 'external-secrets',
+      namespace: PLATFORM_NAMESPACES.externalSecrets,
+      chart: HELM_CHARTS.externalSecrets,
+      wave: SYNC_WAVE.operators,
+      podSecurity: 'restricted',
+      serverSideApply: true,
+      values: {
+        installCRDs: true,
+        replicaCount: names.environment.production ? 2 : 1,
+        // The service account name is part of the contract with infra (Pod Identity association).
+        serviceAccount: { create: true, name: 'external-secrets' },
+        serviceMonitor: { enabled: true },
+      },
+    });
+
+    // Provider blocks differ per backend, so these are written as their YAML and schema-checked in tests.
+    new ApiObject(this, 'platform-store', {
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ClusterSecretStore',
+      metadata: { name: PLATFORM_SECRET_STORE },
+      spec: {
+        provider: secretStoreProvider(names),
+        // Team namespaces must not borrow the platform's access.
+        conditions: [{ namespaces: Object.values(PLATFORM_NAMESPACES).sort() }],
+      },
+    });
+
+    for (const team of names.teams) {
+      new ApiObject(this, `team-${team.name}`, {
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'SecretStore',
+        metadata: { name: TEAM_SECRET_STORE, namespace: names.teamNamespace(team) },
+        spec: { provider: secretStoreProvider(names, team) },
+      });
+    }
+  }
+}

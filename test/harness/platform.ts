@@ -1,0 +1,32 @@
+/** Synthesizes an environment in memory and gives the objects with the dist/<env> folder each lands in. */
+import { Chart } from 'cdk8s';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { EnvironmentNames, loadPlatformConfig, parsePlatformConfig, PlatformNames } from '../../config';
+import { buildEnvironment } from '../../charts/platform';
+
+export const EXAMPLE_CONFIG = path.resolve(__dirname, '..', '..', 'platform.yaml');
+
+export interface PlacedObject {
+  readonly folder: string;
+  readonly obj: any;
+}
+
+export function synthesizeObjects(names: EnvironmentNames): PlacedObject[] {
+  return buildEnvironment(names).charts.flatMap((c: Chart) => (c.toJson() as any[]).map((obj) => ({ folder: c.node.id, obj })));
+}
+
+export function exampleEnvironment(env: string): EnvironmentNames {
+  return new PlatformNames(loadPlatformConfig(EXAMPLE_CONFIG)).environment(env);
+}
+
+/** The example config with a change applied, for testing config-dependent behaviour. */
+export function variantEnvironment(env: string, change: (doc: any) => void): EnvironmentNames {
+  const { readFileSync } = require('fs') as typeof import('fs');
+  const doc: any = yaml.load(readFileSync(EXAMPLE_CONFIG, 'utf8'));
+  change(doc);
+  return new PlatformNames(parsePlatformConfig(yaml.dump(doc))).environment(env);
+}
+
+export const ofKind = (objects: PlacedObject[], kind: string) => objects.filter((o) => o.obj.kind === kind).map((o) => o.obj);
+export const named = (objects: PlacedObject[], kind: string, name: string) => ofKind(objects, kind).find((o) => o.metadata.name === name);
