@@ -10,6 +10,7 @@ import { APPS_FOLDER, GitOpsChart } from './gitops';
 import { TenancyChart } from './tenancy';
 import { SecretsChart } from './secrets';
 import { IngressChart } from './ingress';
+import { MonitoringChart } from './monitoring';
 
 export function buildEnvironment(names: EnvironmentNames): App {
   const app = new App();
@@ -17,6 +18,7 @@ export function buildEnvironment(names: EnvironmentNames): App {
     new TenancyChart(app, 'teams', { names }),
     new SecretsChart(app, 'secrets', { names }),
     new IngressChart(app, 'ingress', { names }),
+    new MonitoringChart(app, 'monitoring', { names }),
   ];
   const gitops = new GitOpsChart(app, APPS_FOLDER, { names, charts });
   for (const chart of [...charts, gitops]) chart.markCustomResources();

@@ -173,6 +173,8 @@ export const platformSchema = z.strictObject({
     usernameClaim: z.string().min(1).default('email'),
     /** IdP groups with full platform administration. */
     adminGroups: z.array(z.string().min(1)).min(1),
+    /** Cognito only: the hosted UI domain (auth.example.com), which serves the OAuth endpoints. */
+    hostedUiDomain: dnsName.optional(),
     /** IdP groups with read-only access to everything but Secrets. Default none. */
     viewerGroups: z.array(z.string().min(1)).default([]),
   }),
@@ -210,6 +212,7 @@ type RawPlatform = {
   teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string }> }>;
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string }> };
   secrets: { backend: string; vaultServer?: string; azureVaultUrl?: string; azureTenantId?: string };
+  identity: { provider: string; hostedUiDomain?: string };
 };
 
 /** Rules that span fields. Each issue carries the path of the offending field. */
@@ -272,6 +275,7 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     if ((r.type === 'slack' || r.type === 'email') && !r.target) issue(['alerting', 'receivers', i, 'target'], `a ${r.type === 'slack' ? 'Slack channel' : 'recipient address'} for a ${r.type} receiver`, undefined);
   });
 
+  if (cfg.identity.provider === 'cognito' && !cfg.identity.hostedUiDomain) issue(['identity', 'hostedUiDomain'], 'the Cognito hosted UI domain when provider is cognito', undefined);
   if (cfg.secrets.backend === 'vault' && !cfg.secrets.vaultServer) issue(['secrets', 'vaultServer'], 'the Vault address when backend is vault', undefined);
   if (cfg.secrets.backend === 'azure-key-vault') {
     if (!cfg.secrets.azureVaultUrl) issue(['secrets', 'azureVaultUrl'], 'the Key Vault URL when backend is azure-key-vault', undefined);

@@ -20,9 +20,12 @@ export interface PlatformSecretProps {
   readonly name: string;
   readonly namespace: string;
   /** Key in the backend, under the environment's platform prefix (acme/dev/platform/<key>). */
-  readonly key: string;
-  /** Secret data key -> property of the JSON value stored in the backend. */
-  readonly properties: Record<string, string>;
+  readonly key?: string;
+  /**
+   * Secret data key -> property of the JSON value stored at `key`, or a whole other backend key
+   * ({ key }) for secrets kept one per backend entry.
+   */
+  readonly properties: Record<string, string | { key: string; property?: string }>;
   /** Labels on the created Secret (Argo CD finds repository credentials by label). */
   readonly labels?: Record<string, string>;
   /** Literal, non-secret entries added to the Secret (a repository URL, say). */
@@ -46,9 +49,11 @@ export class PlatformSecret extends Construct {
             ...(props.literals ? { data: props.literals } : {}),
           } } : {}),
         },
-        data: Object.entries(props.properties).map(([secretKey, property]) => ({
+        data: Object.entries(props.properties).map(([secretKey, ref]) => ({
           secretKey,
-          remoteRef: { key: props.names.platformSecret(props.key), property },
+          remoteRef: typeof ref === 'string'
+            ? { key: props.names.platformSecret(props.key!), property: ref }
+            : { key: props.names.platformSecret(ref.key), ...(ref.property ? { property: ref.property } : {}) },
         })),
       },
     });

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
 import { PlatformAccess, TeamAccess } from './access';
 import { TeamNamespace } from './team-namespace';
+import { DefaultStorageClass } from './storage-class';
 
 export * from './access';
 export * from './team-namespace';
@@ -14,6 +15,7 @@ export class TenancyChart extends PlatformChart {
     super(scope, id, props);
     const { names } = this;
     new PlatformAccess(this, 'platform-access', { names });
+    new DefaultStorageClass(this, 'storage');
     for (const team of names.teams) {
       const ns = new TeamNamespace(this, `team-${team.name}`, { names, team });
       new TeamAccess(this, `access-${team.name}`, { names, team, namespace: ns.namespace });

@@ -30,6 +30,8 @@ function strict(node: unknown): unknown {
     if (k === 'description' && typeof v === 'string') continue;
     out[k] = strict(v);
   }
+  // Go's inline flags ((?i)) have no JavaScript equivalent; such a pattern is not checked.
+  if (typeof out.pattern === 'string' && out.pattern.includes('(?')) delete out.pattern;
   if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) {
     out.additionalProperties = false;
   }

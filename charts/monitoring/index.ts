@@ -1,0 +1,165 @@
+/**
+ * Metrics and alerting for platform and apps with no developer effort: kube-prometheus-stack with
+ * the platform's alert rules, routing to the configured receivers, Grafana behind SSO with
+ * dashboards as code, and automatic scraping of any labelled Service in any namespace.
+ */
+import { Construct } from 'constructs';
+import { ApiObject } from 'cdk8s';
+import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
+import { EnvironmentNames, HELM_CHARTS, PLATFORM_NAMESPACES } from '../../config';
+import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
+import { INGRESS_CLASS, platformIngressAnnotations } from '../lib/ingress-defaults';
+import { LABELS } from '../lib/labels';
+import { PlatformSecret } from '../lib/platform-secret';
+import { ALERTMANAGER_RECEIVERS_SECRET, alertmanagerConfig } from './alertmanager-config';
+import { PLATFORM_ALERT_GROUPS } from './alert-rules';
+import { PlatformDashboards } from './dashboards';
+
+export * from './alert-rules';
+export * from './alertmanager-config';
+export * from './dashboards';
+
+export const GRAFANA_DASHBOARD_LABEL = 'grafana_dashboard';
+export const GRAFANA_OIDC_SECRET = 'grafana-oidc';
+export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+/** Port name a labelled Service must expose for automatic scraping. */
+export const METRICS_PORT_NAME = 'metrics';
+
+/** Authorization, token and userinfo endpoints of the IdP, for Grafana's generic OAuth. */
+export function oidcEndpoints(names: EnvironmentNames): { auth_url: string; token_url: string; api_url: string } {
+  const { provider, issuerURL } = names.platform.identity;
+  if (provider === 'azure-ad') {
+    const base = issuerURL.replace(/\/v2\.0\/?$/, '');
+    return { auth_url: `${base}/oauth2/v2.0/authorize`, token_url: `${base}/oauth2/v2.0/token`, api_url: 'https://graph.microsoft.com/oidc/userinfo' };
+  }
+  if (provider === 'cognito') {
+    const domain = names.platform.identity.hostedUiDomain!;
+    return { auth_url: `https://${domain}/oauth2/authorize`, token_url: `https://${domain}/oauth2/token`, api_url: `https://${domain}/oauth2/userInfo` };
+  }
+  return { auth_url: `${issuerURL}/protocol/openid-connect/auth`, token_url: `${issuerURL}/protocol/openid-connect/token`, api_url: `${issuerURL}/protocol/openid-connect/userinfo` };
+}
+
+/** JMESPath that maps IdP groups to Grafana roles: admins Admin, team developers Editor, everyone else Viewer. */
+export function grafanaRoleMapping(names: EnvironmentNames): string {
+  const claim = names.platform.identity.groupsClaim;
+  const has = (g: string) => `contains(${claim}[*], '${g}')`;
+  const admins = names.platform.identity.adminGroups.map(has).join(' || ');
+  const editors = names.teams.flatMap((t) => t.groups).map(has).join(' || ');
+  return `(${admins}) && 'Admin' || ${editors ? `(${editors}) && 'Editor' || ` : ''}'Viewer'`;
+}
+
+export class MonitoringChart extends PlatformChart {
+  readonly wave = SYNC_WAVE.platformResources;
+
+  constructor(scope: Construct, id: string, props: PlatformChartProps) {
+    super(scope, id, props);
+    const { names } = this;
+    const env = names.environment;
+    const prod = env.production;
+    const ns = PLATFORM_NAMESPACES.monitoring;
+    const grafanaHost = names.hostname('grafana');
+    const idp = names.platform.identity;
+
+    this.addRelease({
+      name: 'kube-prometheus-stack',
+      namespace: ns,
+      chart: HELM_CHARTS.kubePrometheusStack,
+      wave: SYNC_WAVE.operators,
+      podSecurity: 'privileged', // node-exporter reads the host's /proc and /sys
+      serverSideApply: true,
+      values: {
+        crds: { enabled: true },
+        // EKS runs etcd, the scheduler and the controller manager out of reach: their rules only ever fire falsely.
+        defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false, windows: false } },
+        kubeEtcd: { enabled: false },
+        kubeScheduler: { enabled: false },
+        kubeControllerManager: { enabled: false },
+        kubeProxy: { enabled: false },
+        prometheus: {
+          prometheusSpec: {
+            replicas: prod ? 2 : 1,
+            retention: env.monitoring.retention,
+            externalLabels: { cluster: names.clusterName, environment: names.env },
+            // Select every ServiceMonitor, PodMonitor and rule in the cluster, not just the chart's own.
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            podMonitorSelectorNilUsesHelmValues: false,
+            ruleSelectorNilUsesHelmValues: false,
+            probeSelectorNilUsesHelmValues: false,
+            storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'gp3', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: env.monitoring.storage } } } } },
+            resources: { requests: { cpu: prod ? '1' : '250m', memory: prod ? '4Gi' : '1Gi' } },
+          },
+        },
+        alertmanager: {
+          config: alertmanagerConfig(names),
+          alertmanagerSpec: {
+            replicas: prod ? 3 : 1,
+            secrets: [ALERTMANAGER_RECEIVERS_SECRET],
+            storage: { volumeClaimTemplate: { spec: { storageClassName: 'gp3', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } } },
+          },
+        },
+        grafana: {
+          admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
+          'grafana.ini': {
+            server: { root_url: `https://${grafanaHost}` },
+            auth: { disable_login_form: true },
+            'auth.generic_oauth': {
+              enabled: true,
+              name: idp.provider,
+              client_id: idp.clientId,
+              client_secret: `$__file{/etc/secrets/${GRAFANA_OIDC_SECRET}/clientSecret}`,
+              scopes: 'openid profile email groups',
+              ...oidcEndpoints(names),
+              groups_attribute_path: `${idp.groupsClaim}[*]`,
+              role_attribute_path: grafanaRoleMapping(names),
+              allow_assign_grafana_admin: false,
+              auto_login: true,
+              use_pkce: true,
+            },
+            users: { auto_assign_org_role: 'Viewer' },
+          },
+          extraSecretMounts: [{ name: GRAFANA_OIDC_SECRET, secretName: GRAFANA_OIDC_SECRET, mountPath: `/etc/secrets/${GRAFANA_OIDC_SECRET}`, readOnly: true }],
+          ingress: {
+            enabled: true,
+            ingressClassName: INGRESS_CLASS,
+            annotations: platformIngressAnnotations(),
+            hosts: [grafanaHost],
+            tls: [{ secretName: 'grafana-tls', hosts: [grafanaHost] }],
+          },
+          sidecar: { dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: 'ALL' } },
+        },
+      },
+    });
+
+    // Plain ApiObject: the generated binding types `expr` as IntOrString and would mangle plain strings.
+    new ApiObject(this, 'platform-alerts', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'PrometheusRule',
+      metadata: { name: 'platform-alerts', namespace: ns, labels: { [LABELS.partOf]: 'k8s-platform' } },
+      spec: { groups: PLATFORM_ALERT_GROUPS },
+    });
+
+    // Apps get scraped by labelling their Service; no ServiceMonitor to write.
+    new ServiceMonitor(this, 'labelled-services', {
+      metadata: { name: 'labelled-services', namespace: ns },
+      spec: {
+        namespaceSelector: { any: true },
+        selector: { matchLabels: { [LABELS.scrape]: 'true' } },
+        endpoints: [{ port: METRICS_PORT_NAME, interval: '30s', honorLabels: false }],
+      },
+    });
+
+    new PlatformDashboards(this, 'dashboards', { namespace: ns, label: GRAFANA_DASHBOARD_LABEL });
+
+    new PlatformSecret(this, 'grafana-admin', {
+      names, name: GRAFANA_ADMIN_SECRET, namespace: ns, key: 'grafana/admin',
+      properties: { 'admin-user': 'username', 'admin-password': 'password' },
+    });
+    new PlatformSecret(this, 'grafana-oidc', {
+      names, name: GRAFANA_OIDC_SECRET, namespace: ns, key: 'grafana/oidc', properties: { clientSecret: 'clientSecret' },
+    });
+    new PlatformSecret(this, 'alertmanager-receivers', {
+      names, name: ALERTMANAGER_RECEIVERS_SECRET, namespace: ns,
+      properties: Object.fromEntries(names.platform.alerting.receivers.map((r) => [r.name, { key: r.secret }])),
+    });
+  }
+}
