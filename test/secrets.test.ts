@@ -1,0 +1,98 @@
+/**
+ * Git holds references only: no Secret with data, no key, token or password anywhere in dist/ or
+ * the Terraform output, and every secret the platform consumes is fed by an ExternalSecret that
+ * reads from the environment's own prefix.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { exampleEnvironment, named, ofKind, synthesizeObjects } from './harness/platform';
+import { synthesizeInfra } from './harness/infra';
+
+/** Patterns of secret values (not names): private keys, cloud and SaaS tokens, inline passwords. */
+export const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
+  ['private key', /-----BEGIN [A-Z ]*PRIVATE KEY-----/],
+  ['AWS access key', /\b(AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ['Slack token or webhook', /xox[abposr]-[0-9A-Za-z-]{10,}|hooks\.slack\.com\/services\/[A-Z0-9]+/],
+  ['GitHub token', /\bgh[pousr]_[A-Za-z0-9]{30,}\b/],
+  ['JWT', /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
+  ['inline password', /"?(password|passwd|secret_key|client_secret|clientSecret|api_key|token)"?\s*[:=]\s*"?(?!\$|\{|\/|"|$)[^\s"]{6,}/i],
+];
+
+export function findSecretValues(text: string): string[] {
+  return SECRET_VALUE_PATTERNS.filter(([, re]) => re.test(text)).map(([what]) => what);
+}
+
+function filesUnder(root: string, ext: RegExp): string[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(root, e.name);
+    return e.isDirectory() ? filesUnder(p, ext) : ext.test(e.name) ? [p] : [];
+  });
+}
+
+describe('secret scan', () => {
+  it('recognises the secret values it is meant to catch (and not references)', () => {
+    expect(findSecretValues('tls.key: -----BEGIN RSA PRIVATE KEY-----')).toEqual(['private key']);
+    expect(findSecretValues('url: https://hooks.slack.com/services/T000/B000/XXXX')).toEqual(['Slack token or webhook']);
+    expect(findSecretValues('password: hunter2hunter2')).toEqual(['inline password']);
+    expect(findSecretValues('client_secret: $__file{/etc/secrets/grafana-oidc/clientSecret}')).toEqual([]);
+    expect(findSecretValues('clientSecret: $argocd-oidc:clientSecret')).toEqual([]);
+    expect(findSecretValues('key: acme/dev/platform/grafana/admin')).toEqual([]);
+  });
+
+  it('finds no secret value in dist/', () => {
+    const files = filesUnder(path.resolve(__dirname, '..', 'dist'), /\.yaml$/);
+    expect(files.length).toBeGreaterThan(50);
+    const hits = files.map((f) => ({ f, hits: findSecretValues(fs.readFileSync(f, 'utf8')) })).filter((x) => x.hits.length);
+    expect(hits).toEqual([]);
+  });
+
+  it('finds no secret value in the Terraform output', () => {
+    const infra = synthesizeInfra();
+    const files = filesUnder(path.join(infra.outdir, 'stacks'), /\.json$/);
+    expect(files.length).toBeGreaterThanOrEqual(6);
+    const hits = files.map((f) => ({ f, hits: findSecretValues(fs.readFileSync(f, 'utf8')) })).filter((x) => x.hits.length);
+    expect(hits).toEqual([]);
+  });
+});
+
+describe.each(['dev', 'prod'])('secrets in %s', (env) => {
+  const names = exampleEnvironment(env);
+  const objects = synthesizeObjects(names);
+
+  it('emits no Secret objects at all: every Secret is created in-cluster by an ExternalSecret', () => {
+    expect(ofKind(objects, 'Secret')).toEqual([]);
+  });
+
+  it('feeds every Secret the platform consumes from an ExternalSecret', () => {
+    const consumed = ['argocd/argocd-oidc', 'argocd/gitops-repository', 'monitoring/grafana-admin', 'monitoring/grafana-oidc', 'monitoring/alertmanager-receivers', 'cert-manager/private-ca'];
+    const fed = ofKind(objects, 'ExternalSecret').map((e) => `${e.metadata.namespace}/${e.spec.target.name}`);
+    expect(fed).toEqual(expect.arrayContaining(consumed));
+  });
+
+  it('refreshes every ExternalSecret and lets it own its target Secret', () => {
+    for (const es of ofKind(objects, 'ExternalSecret')) {
+      expect(es.spec.refreshInterval).toBe('1h');
+      expect(es.spec.target.creationPolicy).toBe('Owner');
+      for (const d of es.spec.data) expect(d.remoteRef.key.startsWith(`acme/${env}/platform/`)).toBe(true);
+    }
+  });
+
+  it('keeps team namespaces off the platform ClusterSecretStore', () => {
+    const store = named(objects, 'ClusterSecretStore', 'platform');
+    const allowed: string[] = store.spec.conditions[0].namespaces;
+    for (const team of names.teams) expect(allowed).not.toContain(names.teamNamespace(team));
+    expect(store.spec.provider.aws).toEqual({ service: 'SecretsManager', region: 'eu-west-1' });
+  });
+
+  it('gives each team a store that reaches only its own prefix, through its own role', () => {
+    for (const team of names.teams) {
+      const store = ofKind(objects, 'SecretStore').find((s) => s.metadata.namespace === team.name);
+      expect(store.spec.provider.aws).toEqual({
+        service: 'SecretsManager', region: 'eu-west-1',
+        role: `arn:aws:iam::123456789012:role/acme-${env}-team-${team.name}-secrets`,
+        prefix: `acme/${env}/teams/${team.name}/`,
+      });
+    }
+  });
+});
