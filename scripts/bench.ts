@@ -1,0 +1,35 @@
+/**
+ * `npm run bench`: times the two synth commands users run, end to end through their CLIs, several
+ * times each, and prints the median. Runs into scratch folders: dist/ and cdktf.out/ are untouched.
+ *
+ *   BENCH_RUNS   runs per command (default 5)
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const root = path.resolve(__dirname, '..');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+
+function time(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): void {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = process.hrtime.bigint();
+    execFileSync(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: 'ignore' });
+    samples.push(Number(process.hrtime.bigint() - start) / 1e9);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)];
+  console.log(`${label.padEnd(44)} median ${median.toFixed(2)} s   (min ${samples[0].toFixed(2)}, max ${samples[samples.length - 1].toFixed(2)}, ${runs} runs)`);
+}
+
+console.log(`k8s-platform bench on ${os.cpus().length} cores, node ${process.version}`);
+const synthEnv = { PLATFORM_DIST: path.join(scratch, 'dist') };
+time('npx cdk8s synth (all environments)', 'npx', ['cdk8s', 'synth', '--no-check-upgrade'], synthEnv);
+// Without npx's own start-up (about a second), as `npm run synth` runs it.
+time('cdk8s synth, CLI binary (all environments)', path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade'], synthEnv);
+time('synth app alone, no CLI (all environments)', process.execPath, ['-r', 'esbuild-register', 'main.ts'], { ...synthEnv, CDK8S_OUTDIR: path.join(scratch, 'staging') });
+time('npx cdktf synth (all stacks)', 'npx', ['cdktf', 'synth', '--output', path.join(scratch, 'cdktf.out')], { CHECKPOINT_DISABLE: '1' });
+fs.rmSync(scratch, { recursive: true, force: true });
