@@ -11,6 +11,7 @@ import { TenancyChart } from './tenancy';
 import { SecretsChart } from './secrets';
 import { IngressChart } from './ingress';
 import { MonitoringChart } from './monitoring';
+import { SsoChart } from './sso';
 
 export function buildEnvironment(names: EnvironmentNames): App {
   const app = new App();
@@ -19,6 +20,7 @@ export function buildEnvironment(names: EnvironmentNames): App {
     new SecretsChart(app, 'secrets', { names }),
     new IngressChart(app, 'ingress', { names }),
     new MonitoringChart(app, 'monitoring', { names }),
+    new SsoChart(app, 'sso', { names }),
   ];
   const gitops = new GitOpsChart(app, APPS_FOLDER, { names, charts });
   for (const chart of [...charts, gitops]) chart.markCustomResources();

@@ -30,7 +30,7 @@ export interface WorkloadIdentity {
 }
 
 /** Hostnames of the platform's own UIs, each under the environment domain. */
-export type PlatformUi = 'argocd' | 'grafana' | 'prometheus' | 'alertmanager' | 'logs';
+export type PlatformUi = 'argocd' | 'grafana' | 'prometheus' | 'alertmanager' | 'logs' | 'auth';
 
 export class EnvironmentNames {
   readonly org: string;

@@ -96,3 +96,28 @@ describe.each(['dev', 'prod'])('secrets in %s', (env) => {
     }
   });
 });
+
+describe('other secret backends', () => {
+  const { sharedSchemasAvailable, ManifestValidator } = require('./harness/schemas') as typeof import('./harness/schemas');
+  const { variantEnvironment } = require('./harness/platform') as typeof import('./harness/platform');
+  const validator = sharedSchemasAvailable() ? new ManifestValidator() : undefined;
+  const backends: Array<[string, (d: any) => void]> = [
+    ['vault', (d) => { d.secrets = { backend: 'vault', vaultServer: 'https://vault.acme.example' }; }],
+    ['azure-key-vault', (d) => { d.secrets = { backend: 'azure-key-vault', azureVaultUrl: 'https://acme.vault.azure.net', azureTenantId: '8c9f4c2e-1d2b-4a5f-9a7e-0c1d2e3f4a5b' }; }],
+  ];
+
+  it.each(backends)('configures valid stores for %s, a separate identity per team', (backend, change) => {
+    const objects = synthesizeObjects(variantEnvironment('dev', change));
+    const stores = [...ofKind(objects, 'ClusterSecretStore'), ...ofKind(objects, 'SecretStore')];
+    expect(stores).toHaveLength(3);
+    const key = backend === 'vault' ? 'vault' : 'azurekv';
+    for (const s of stores) expect(Object.keys(s.spec.provider)).toEqual([key]);
+    if (backend === 'vault') expect(stores.map((s) => s.spec.provider.vault.auth.kubernetes.role).sort()).toEqual(['platform', 'team-payments', 'team-search']);
+    if (validator) for (const s of stores) expect(validator.validate(s)).toEqual([]);
+  });
+
+  it('gives External Secrets no AWS role when the backend is not AWS', () => {
+    const names = variantEnvironment('dev', backends[0][1]);
+    expect(names.workloadIdentities.map((w) => w.component)).not.toContain('external-secrets');
+  });
+});

@@ -14,6 +14,7 @@ import { PlatformSecret } from '../lib/platform-secret';
 import { ALERTMANAGER_RECEIVERS_SECRET, alertmanagerConfig } from './alertmanager-config';
 import { PLATFORM_ALERT_GROUPS } from './alert-rules';
 import { PlatformDashboards } from './dashboards';
+import { ssoIngressValues } from '../sso';
 
 export * from './alert-rules';
 export * from './alertmanager-config';
@@ -59,6 +60,7 @@ export class MonitoringChart extends PlatformChart {
     const ns = PLATFORM_NAMESPACES.monitoring;
     const grafanaHost = names.hostname('grafana');
     const idp = names.platform.identity;
+    const everyone = [...idp.adminGroups, ...idp.viewerGroups, ...names.teams.flatMap((t) => t.groups)];
 
     this.addRelease({
       name: 'kube-prometheus-stack',
@@ -88,8 +90,12 @@ export class MonitoringChart extends PlatformChart {
             storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'gp3', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: env.monitoring.storage } } } } },
             resources: { requests: { cpu: prod ? '1' : '250m', memory: prod ? '4Gi' : '1Gi' } },
           },
+          // Every engineer may query metrics; the UI has no login of its own, so oauth2-proxy guards it.
+          ingress: ssoIngressValues(names, 'prometheus', everyone),
         },
         alertmanager: {
+          // Silencing alerts is an operator's act: admins and viewers (on-call), not every team.
+          ingress: ssoIngressValues(names, 'alertmanager', [...idp.adminGroups, ...idp.viewerGroups]),
           config: alertmanagerConfig(names),
           alertmanagerSpec: {
             replicas: prod ? 3 : 1,
