@@ -109,9 +109,9 @@ export class Cluster extends Construct {
         issuerUrl: idp.issuerURL,
         clientId: idp.clientId,
         groupsClaim: idp.groupsClaim,
-        groupsPrefix: 'oidc:',
+        groupsPrefix: EnvironmentNames.OIDC_GROUP_PREFIX,
         usernameClaim: idp.usernameClaim,
-        usernamePrefix: 'oidc:',
+        usernamePrefix: EnvironmentNames.OIDC_GROUP_PREFIX,
       },
     });
 

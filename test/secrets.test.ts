@@ -5,8 +5,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { exampleEnvironment, named, ofKind, synthesizeObjects } from './harness/platform';
+import { exampleEnvironment, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 import { synthesizeInfra } from './harness/infra';
+import { filesUnder } from './harness/files';
+import { ManifestValidator, sharedSchemasAvailable } from './harness/schemas';
 
 /** Patterns of secret values (not names): private keys, cloud and SaaS tokens, inline passwords. */
 export const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
@@ -22,13 +24,6 @@ export function findSecretValues(text: string): string[] {
   return SECRET_VALUE_PATTERNS.filter(([, re]) => re.test(text)).map(([what]) => what);
 }
 
-function filesUnder(root: string, ext: RegExp): string[] {
-  if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(root, e.name);
-    return e.isDirectory() ? filesUnder(p, ext) : ext.test(e.name) ? [p] : [];
-  });
-}
 
 describe('secret scan', () => {
   it('recognises the secret values it is meant to catch (and not references)', () => {
@@ -98,8 +93,6 @@ describe.each(['dev', 'prod'])('secrets in %s', (env) => {
 });
 
 describe('other secret backends', () => {
-  const { sharedSchemasAvailable, ManifestValidator } = require('./harness/schemas') as typeof import('./harness/schemas');
-  const { variantEnvironment } = require('./harness/platform') as typeof import('./harness/platform');
   const validator = sharedSchemasAvailable() ? new ManifestValidator() : undefined;
   const backends: Array<[string, (d: any) => void]> = [
     ['vault', (d) => { d.secrets = { backend: 'vault', vaultServer: 'https://vault.acme.example' }; }],

@@ -9,21 +9,14 @@ import * as path from 'path';
 import { loadPlatformConfig, PlatformNames } from '../config';
 import { synthesizeEnvironment } from '../charts/platform';
 import { EXAMPLE_CONFIG, INVALID_CONFIGS } from './fixtures/invalid-configs';
+import { filesUnder } from './harness/files';
 
 const ROOT = path.resolve(__dirname, '..');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-platform-'));
 
 /** Every file under a folder with its content, for byte comparison. */
 function snapshotTree(root: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p); else out.set(path.relative(root, p), fs.readFileSync(p, 'utf8'));
-    }
-  };
-  if (fs.existsSync(root)) walk(root);
-  return out;
+  return new Map(filesUnder(root).map((p) => [path.relative(root, p), fs.readFileSync(p, 'utf8')]));
 }
 
 function synthAll(configFile: string, outdir: string): void {

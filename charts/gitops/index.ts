@@ -10,7 +10,7 @@ import { PLATFORM_NAMESPACES } from '../../config';
 import { HelmRelease, PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
 import { ARGOCD_OIDC_SECRET, argocdRelease, teamProjectRole } from './argocd-release';
 import { PlatformSecret } from '../lib/platform-secret';
-import { APPS_FOLDER, AUTOMATED_SYNC, PLATFORM_PROJECT, platformProjectSpec, ROOT_APPLICATION, rootApplicationSpec } from './root-application';
+import { AUTOMATED_SYNC, PLATFORM_PROJECT, platformProjectSpec, ROOT_APPLICATION, rootApplicationSpec } from './root-application';
 
 export * from './root-application';
 export * from './argocd-release';
@@ -73,12 +73,12 @@ export class GitOpsChart extends PlatformChart {
     for (const team of names.teams) {
       const ns = names.teamNamespace(team);
       argo(this, `project-${team.name}`, 'AppProject', team.name, {
-          description: `Team ${team.name}: its own repositories, its own namespace, no cluster-scoped objects`,
-          sourceRepos: [...team.sourceRepos].sort(),
-          destinations: [{ server: this.fleet ? '*' : IN_CLUSTER, namespace: ns }],
-          clusterResourceWhitelist: [],
-          namespaceResourceBlacklist: TEAM_FORBIDDEN_KINDS,
-          roles: [teamProjectRole(team)],
+        description: `Team ${team.name}: its own repositories, its own namespace, no cluster-scoped objects`,
+        sourceRepos: [...team.sourceRepos].sort(),
+        destinations: [{ server: this.fleet ? '*' : IN_CLUSTER, namespace: ns }],
+        clusterResourceWhitelist: [],
+        namespaceResourceBlacklist: TEAM_FORBIDDEN_KINDS,
+        roles: [teamProjectRole(team)],
       });
       if (team.sourceRepos.length > 0) {
         // Teams keep their manifests in their own repository, one folder per environment.
@@ -107,7 +107,8 @@ export class GitOpsChart extends PlatformChart {
   }
 
   private application(name: string, wave: number, project: string, namespace: string, source: Record<string, unknown>, release?: HelmRelease): ApiObject {
-    const syncOptions = [...AUTOMATED_SYNC.syncOptions.filter((o) => !o.startsWith('CreateNamespace')), ...(release ? ['CreateNamespace=true'] : [])];
+    // Helm releases bring their own namespace (with Pod Security labels below); folders do not.
+    const syncOptions = [...AUTOMATED_SYNC.syncOptions, ...(release ? ['CreateNamespace=true'] : [])];
     if (release?.serverSideApply) syncOptions.push('ServerSideApply=true');
     const spec = {
       project,
@@ -133,8 +134,6 @@ export class GitOpsChart extends PlatformChart {
     }, annotations);
   }
 }
-
-export { APPS_FOLDER };
 
 function argo(scope: Construct, id: string, kind: 'Application' | 'ApplicationSet' | 'AppProject', name: string, spec: object, annotations?: Record<string, string>): ApiObject {
   return new ApiObject(scope, id, {

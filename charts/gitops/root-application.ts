@@ -14,7 +14,7 @@ export const APPS_FOLDER = 'argocd-apps';
 export const AUTOMATED_SYNC = {
   automated: { prune: true, selfHeal: true },
   retry: { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } },
-  syncOptions: ['CreateNamespace=false', 'PrunePropagationPolicy=foreground', 'PruneLast=true'],
+  syncOptions: ['PrunePropagationPolicy=foreground', 'PruneLast=true'],
 };
 
 export function platformProjectSpec(names: EnvironmentNames) {

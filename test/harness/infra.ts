@@ -5,7 +5,7 @@ import * as path from 'path';
 import { loadPlatformConfig, PlatformNames } from '../../config';
 import { buildInfra } from '../../infra/main';
 
-export const EXAMPLE = path.resolve(__dirname, '..', '..', 'platform.yaml');
+import { EXAMPLE_CONFIG } from './files';
 
 export interface SynthesizedInfra {
   readonly outdir: string;
@@ -15,7 +15,7 @@ export interface SynthesizedInfra {
   resources(stack: string, type: string): Array<Record<string, any>>;
 }
 
-export function synthesizeInfra(configFile = EXAMPLE): SynthesizedInfra {
+export function synthesizeInfra(configFile = EXAMPLE_CONFIG): SynthesizedInfra {
   const names = new PlatformNames(loadPlatformConfig(configFile));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-'));
   buildInfra(names, outdir).synth();

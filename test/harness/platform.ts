@@ -1,11 +1,13 @@
 /** Synthesizes an environment in memory and gives the objects with the dist/<env> folder each lands in. */
 import { Chart } from 'cdk8s';
-import * as path from 'path';
+import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 import { EnvironmentNames, loadPlatformConfig, parsePlatformConfig, PlatformNames } from '../../config';
 import { buildEnvironment } from '../../charts/platform';
 
-export const EXAMPLE_CONFIG = path.resolve(__dirname, '..', '..', 'platform.yaml');
+import { EXAMPLE_CONFIG } from './files';
+
+export { EXAMPLE_CONFIG };
 
 export interface PlacedObject {
   readonly folder: string;
@@ -22,8 +24,7 @@ export function exampleEnvironment(env: string): EnvironmentNames {
 
 /** The example config with a change applied, for testing config-dependent behaviour. */
 export function variantEnvironment(env: string, change: (doc: any) => void): EnvironmentNames {
-  const { readFileSync } = require('fs') as typeof import('fs');
-  const doc: any = yaml.load(readFileSync(EXAMPLE_CONFIG, 'utf8'));
+  const doc: any = yaml.load(fs.readFileSync(EXAMPLE_CONFIG, 'utf8'));
   change(doc);
   return new PlatformNames(parsePlatformConfig(yaml.dump(doc))).environment(env);
 }

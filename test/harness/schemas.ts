@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import Ajv, { ValidateFunction } from 'ajv';
+import { filesUnder } from './files';
 
 /** Where ../shared lives; override with PLATFORM_SHARED_DIR. */
 export const SHARED_DIR = process.env.PLATFORM_SHARED_DIR ?? path.resolve(__dirname, '..', '..', '..', 'shared');
@@ -105,16 +106,7 @@ export class ManifestValidator {
 
 /** Every YAML document under a folder, with its file relative to that folder. */
 export function loadManifests(root: string): Array<{ file: string; obj: any }> {
-  const out: Array<{ file: string; obj: any }> = [];
-  const walk = (dir: string) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.yaml')) {
-        for (const obj of yaml.loadAll(fs.readFileSync(p, 'utf8'))) if (obj) out.push({ file: path.relative(root, p), obj });
-      }
-    }
-  };
-  walk(root);
-  return out;
+  return filesUnder(root, /\.yaml$/).flatMap((p) => yaml.loadAll(fs.readFileSync(p, 'utf8'))
+    .filter((obj) => obj)
+    .map((obj) => ({ file: path.relative(root, p), obj })));
 }
