@@ -30,6 +30,6 @@ const synthEnv = { PLATFORM_DIST: path.join(scratch, 'dist') };
 time('npx cdk8s synth (all environments)', 'npx', ['cdk8s', 'synth', '--no-check-upgrade'], synthEnv);
 // Without npx's own start-up (about a second), as `npm run synth` runs it.
 time('cdk8s synth, CLI binary (all environments)', path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade'], synthEnv);
-time('synth app alone, no CLI (all environments)', process.execPath, ['-r', 'esbuild-register', 'main.ts'], { ...synthEnv, CDK8S_OUTDIR: path.join(scratch, 'staging') });
+time('synth app alone, no CLI (all environments)', process.execPath, ['scripts/synth-app.js'], { ...synthEnv, CDK8S_OUTDIR: path.join(scratch, 'staging') });
 time('npx cdktf synth (all stacks)', 'npx', ['cdktf', 'synth', '--output', path.join(scratch, 'cdktf.out')], { CHECKPOINT_DISABLE: '1' });
 fs.rmSync(scratch, { recursive: true, force: true });

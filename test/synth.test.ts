@@ -25,9 +25,9 @@ function synthAll(configFile: string, outdir: string): void {
   }
 }
 
-/** Run the real entry point as `cdk8s synth` does, against a given config and dist folder. */
+/** Run the app exactly as `cdk8s synth` does (cdk8s.yaml's `app`), against a given config and dist folder. */
 function runSynth(configFile: string, dist: string) {
-  return spawnSync(process.execPath, ['-r', 'esbuild-register', 'main.ts'], {
+  return spawnSync(process.execPath, ['scripts/synth-app.js'], {
     cwd: ROOT,
     env: { ...process.env, PLATFORM_CONFIG: configFile, PLATFORM_DIST: dist, CDK8S_OUTDIR: path.join(dist, '..', 'staging') },
     encoding: 'utf8',
@@ -104,6 +104,14 @@ describe('the synth command', () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('missing.yaml: expected a readable platform config file, found no such file');
     expect(snapshotTree(dist)).toEqual(before);
+  });
+
+  it('rebuilds its bundle whenever a source is newer, so synth never runs stale code', () => {
+    const bundle = path.join(ROOT, 'node_modules', '.cache', 'k8s-platform', 'synth.js');
+    expect(runSynth(EXAMPLE_CONFIG, dist).status).toBe(0);
+    fs.utimesSync(bundle, new Date(0), new Date(0)); // older than every source
+    expect(runSynth(EXAMPLE_CONFIG, dist).status).toBe(0);
+    expect(fs.statSync(bundle).mtimeMs).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it('works through the cdk8s CLI exactly as the README says', () => {
