@@ -113,8 +113,19 @@ const app = z.strictObject({
     .refine((t) => t !== 'latest', { error: 'a pinned tag or digest, not "latest"' }),
   port: z.int().min(1).max(65535).default(8080),
   replicas: z.int().min(1).max(100).default(2),
-  /** Host prefix under the environment domain. Default: <app>.<team>. */
+  /** Host prefix under the environment domain. Default: <app>-<team>. */
   host: dnsLabel('host').optional(),
+  /** Most replicas the autoscaler may run. Default: three times `replicas`. */
+  maxReplicas: z.int().min(1).max(500).optional(),
+  /** Requests per replica; the memory limit equals the request (no overcommit), CPU is not limited. */
+  resources: z.strictObject({
+    cpu: quantity.default('250m'),
+    memory: quantity.default('256Mi'),
+  }).default({ cpu: '250m', memory: '256Mi' }),
+  /** HTTP path answering 200 when the app can take traffic. Default /healthz. */
+  healthPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: 'an absolute HTTP path such as /healthz' }).default('/healthz'),
+  /** Path serving Prometheus metrics on the app port; null turns scraping off. Default /metrics. */
+  metricsPath: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, { error: 'an absolute HTTP path such as /metrics' }).nullable().default('/metrics'),
   /** Secrets (names under the team's prefix in the backend) exposed to the app as environment variables. */
   secrets: z.array(secretRef).default([]),
 });
@@ -209,7 +220,7 @@ export const RESERVED_NAMESPACES = [
 
 type RawPlatform = {
   environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[] }>;
-  teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string }> }>;
+  teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number }> }>;
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string }> };
   secrets: { backend: string; vaultServer?: string; azureVaultUrl?: string; azureTenantId?: string };
   identity: { provider: string; hostedUiDomain?: string };
@@ -232,6 +243,16 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   unique(cfg.teams, ['teams'], 'team');
   unique(cfg.alerting.receivers, ['alerting', 'receivers'], 'receiver');
   cfg.teams.forEach((t, i) => unique(t.apps, ['teams', String(i), 'apps'], 'app'));
+  cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
+    if (a.maxReplicas !== undefined && a.maxReplicas < a.replicas) issue(['teams', i, 'apps', j, 'maxReplicas'], `at least replicas (${a.replicas})`, a.maxReplicas);
+  }));
+  const hosts = new Map<string, string>();
+  cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
+    const host = a.host ?? `${a.name}-${t.name}`;
+    const other = hosts.get(host);
+    if (other) issue(['teams', i, 'apps', j, 'host'], `a host not used by another app (${other} has ${host})`, host);
+    else hosts.set(host, `teams[${i}].apps[${j}]`);
+  }));
 
   const domains = new Map<string, number>();
   const blocks: Array<{ index: number; range: [number, number] }> = [];
