@@ -67,7 +67,7 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
       const project = named(objects, 'AppProject', team.name);
       expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: team.name }]);
       expect(project.spec.clusterResourceWhitelist).toEqual([]);
-      expect(project.spec.sourceRepos).toEqual(team.sourceRepos);
+      expect(project.spec.sourceRepos).toEqual([...team.sourceRepos, ...(team.apps.length ? [names.platform.gitops.repoURL] : [])].sort());
       expect(project.spec.namespaceResourceBlacklist).toEqual(expect.arrayContaining(TEAM_FORBIDDEN_KINDS));
       expect(project.spec.namespaceResourceBlacklist).toEqual(expect.arrayContaining([{ group: '', kind: 'Secret' }, { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' }]));
       expect(project.spec.roles[0].groups).toEqual(team.groups);

@@ -69,8 +69,23 @@ describe.each(['dev', 'prod'])('secrets in %s', (env) => {
     for (const es of ofKind(objects, 'ExternalSecret')) {
       expect(es.spec.refreshInterval).toBe('1h');
       expect(es.spec.target.creationPolicy).toBe('Owner');
-      for (const d of es.spec.data) expect(d.remoteRef.key.startsWith(`acme/${env}/platform/`)).toBe(true);
     }
+  });
+
+  it('reads platform secrets from the platform prefix, and team app secrets only through the team store', () => {
+    for (const es of ofKind(objects, 'ExternalSecret')) {
+      const team = names.teams.find((t) => t.name === es.metadata.namespace);
+      if (team) {
+        expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'team-secrets' });
+        // Keys are relative to the store's prefix; an absolute or parent path would escape it.
+        for (const d of es.spec.data) expect(d.remoteRef.key).toMatch(/^[a-z0-9][a-z0-9/_.-]*$/);
+        for (const d of es.spec.data) expect(d.remoteRef.key).not.toContain('..');
+      } else {
+        expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'platform' });
+        for (const d of es.spec.data) expect(d.remoteRef.key.startsWith(`acme/${env}/platform/`)).toBe(true);
+      }
+    }
+    expect(ofKind(objects, 'ExternalSecret').some((es) => es.metadata.namespace === 'payments')).toBe(true);
   });
 
   it('keeps team namespaces off the platform ClusterSecretStore', () => {

@@ -67,14 +67,15 @@ export class GitOpsChart extends PlatformChart {
 
     for (const chart of [this, ...props.charts]) {
       for (const release of chart.releases) this.helmApplication(release);
-      if (chart !== this) this.folderApplication(chart.node.id, chart.wave);
+      if (chart !== this) this.folderApplication(chart);
     }
 
     for (const team of names.teams) {
       const ns = names.teamNamespace(team);
       argo(this, `project-${team.name}`, 'AppProject', team.name, {
         description: `Team ${team.name}: its own repositories, its own namespace, no cluster-scoped objects`,
-        sourceRepos: [...team.sourceRepos].sort(),
+        // The GitOps repository too when the platform generates the team's apps (dist/<env>/apps-<team>).
+        sourceRepos: [...team.sourceRepos, ...(team.apps.length > 0 ? [names.platform.gitops.repoURL] : [])].sort(),
         destinations: [{ server: this.fleet ? '*' : IN_CLUSTER, namespace: ns }],
         clusterResourceWhitelist: [],
         namespaceResourceBlacklist: TEAM_FORBIDDEN_KINDS,
@@ -98,8 +99,9 @@ export class GitOpsChart extends PlatformChart {
     }, release);
   }
 
-  private folderApplication(folder: string, wave: number): void {
-    this.application(folder, wave, PLATFORM_PROJECT, PLATFORM_NAMESPACES.argocd, {
+  private folderApplication(chart: PlatformChart): void {
+    const folder = chart.node.id;
+    this.application(folder, chart.wave, chart.project ?? PLATFORM_PROJECT, chart.destinationNamespace ?? PLATFORM_NAMESPACES.argocd, {
       repoURL: this.names.platform.gitops.repoURL,
       targetRevision: this.names.platform.gitops.revision,
       path: `${this.names.gitopsPath}/${folder}`,

@@ -41,6 +41,10 @@ export abstract class PlatformChart extends Chart {
   readonly releases: HelmRelease[] = [];
   /** Sync wave of this chart's own folder. */
   abstract readonly wave: number;
+  /** Argo CD project of the Application that syncs this folder. @default the platform project */
+  readonly project?: string;
+  /** Default namespace of that Application. @default argocd */
+  readonly destinationNamespace?: string;
 
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
