@@ -8,12 +8,13 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { scaleConfig } from '../test/fixtures/scale-config';
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 const root = path.resolve(__dirname, '..');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
 
-function time(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): void {
+function time(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv): number {
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = process.hrtime.bigint();
@@ -23,6 +24,7 @@ function time(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv
   samples.sort((a, b) => a - b);
   const median = samples[Math.floor(samples.length / 2)];
   console.log(`${label.padEnd(44)} median ${median.toFixed(2)} s   (min ${samples[0].toFixed(2)}, max ${samples[samples.length - 1].toFixed(2)}, ${runs} runs)`);
+  return median;
 }
 
 console.log(`k8s-platform bench on ${os.cpus().length} cores, node ${process.version}`);
@@ -32,4 +34,15 @@ time('npx cdk8s synth (all environments)', 'npx', ['cdk8s', 'synth', '--no-check
 time('cdk8s synth, CLI binary (all environments)', path.join(root, 'node_modules', '.bin', 'cdk8s'), ['synth', '--no-check-upgrade'], synthEnv);
 time('synth app alone, no CLI (all environments)', process.execPath, ['scripts/synth-app.js'], { ...synthEnv, CDK8S_OUTDIR: path.join(scratch, 'staging') });
 time('npx cdktf synth (all stacks)', 'npx', ['cdktf', 'synth', '--output', path.join(scratch, 'cdktf.out')], { CHECKPOINT_DISABLE: '1' });
+
+// Scale: the same app with generated organisations; linear growth means the ratio tracks the size.
+const scaled = (teams: number) => {
+  const file = path.join(scratch, `platform-${teams}.yaml`);
+  fs.writeFileSync(file, scaleConfig(teams, 5));
+  return time(`synth app, ${teams} teams / ${teams * 5} apps`, process.execPath, ['scripts/synth-app.js'],
+    { PLATFORM_CONFIG: file, PLATFORM_DIST: path.join(scratch, `dist-${teams}`), CDK8S_OUTDIR: path.join(scratch, `staging-${teams}`) });
+};
+const small = scaled(50);
+const large = scaled(200);
+console.log(`growth: 4x the teams took ${(large / small).toFixed(1)}x the time`);
 fs.rmSync(scratch, { recursive: true, force: true });

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { App } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 
 export interface ManifestObject {
   apiVersion: string;
@@ -28,14 +28,29 @@ export function renderManifest(obj: unknown): string {
   return yaml.dump(obj, { noRefs: true, lineWidth: -1, quotingType: '"' });
 }
 
+/**
+ * Every chart's objects as JSON, keyed by chart id. cdk8s' Chart.toJson() re-validates the whole
+ * app on each call, which is quadratic with hundreds of team charts; we validate once and render
+ * each chart's own objects (we declare no construct dependencies, so construct order is the order).
+ */
+export function renderCharts(app: App): Map<string, ManifestObject[]> {
+  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((e) => `${c.node.path}: ${e}`));
+  if (errors.length > 0) throw new Error(`validation failed:\n${errors.join('\n')}`);
+  const out = new Map<string, ManifestObject[]>();
+  for (const chart of app.charts) {
+    const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+    out.set(chart.node.id, objects.map((o) => o.toJson() as ManifestObject));
+  }
+  return out;
+}
+
 /** Write every chart of `app` under `outdir/<chart id>/`. Returns the files written, relative to outdir. */
 export function writeManifests(app: App, outdir: string): string[] {
   const written: string[] = [];
-  for (const chart of app.charts) {
-    const folder = chart.node.id;
+  for (const [folder, objects] of renderCharts(app)) {
     const seen = new Set<string>();
     fs.mkdirSync(path.join(outdir, folder), { recursive: true });
-    for (const obj of chart.toJson() as ManifestObject[]) {
+    for (const obj of objects) {
       const file = manifestFileName(obj);
       if (seen.has(file)) {
         throw new Error(`chart ${folder} defines ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name} twice`);

@@ -1,9 +1,9 @@
 /** Synthesizes an environment in memory and gives the objects with the dist/<env> folder each lands in. */
-import { Chart } from 'cdk8s';
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 import { EnvironmentNames, loadPlatformConfig, parsePlatformConfig, PlatformNames } from '../../config';
 import { buildEnvironment } from '../../charts/platform';
+import { renderCharts } from '../../charts/lib/manifest-writer';
 
 import { EXAMPLE_CONFIG } from './files';
 
@@ -15,7 +15,7 @@ export interface PlacedObject {
 }
 
 export function synthesizeObjects(names: EnvironmentNames): PlacedObject[] {
-  return buildEnvironment(names).charts.flatMap((c: Chart) => (c.toJson() as any[]).map((obj) => ({ folder: c.node.id, obj })));
+  return [...renderCharts(buildEnvironment(names))].flatMap(([folder, objects]) => objects.map((obj) => ({ folder, obj })));
 }
 
 export function exampleEnvironment(env: string): EnvironmentNames {
