@@ -1,7 +1,7 @@
 /**
  * Every name that both halves of the platform use, derived in one place from platform.yaml.
  * infra/ creates AWS resources with these names; charts/ refers to them. Neither reads Terraform
- * state, so the contract between them is exactly this file (and test/contract.test.ts checks it).
+ * state, so the contract between them is exactly this file (test/infra.test.ts and test/logging.test.ts check it).
  */
 import { EnvironmentConfig, PlatformConfig, TeamConfig, AppConfig } from './schema';
 
@@ -9,7 +9,11 @@ import { EnvironmentConfig, PlatformConfig, TeamConfig, AppConfig } from './sche
 export const PLATFORM_NAMESPACES = {
   argocd: 'argocd',
   monitoring: 'monitoring',
+  /** Fluent Bit, the node agent: privileged Pod Security because it reads the node's /var/log. */
   logging: 'logging',
+  /** Elasticsearch, Kibana and the exporter (backend elasticsearch). */
+  logStore: 'log-store',
+  eckOperator: 'elastic-system',
   ingress: 'ingress-nginx',
   certManager: 'cert-manager',
   externalDns: 'external-dns',
@@ -111,6 +115,14 @@ export class EnvironmentNames {
   /** ECR repository for an app; shared by all environments, created by infra. */
   ecrRepository(team: TeamConfig, app: AppConfig): string {
     return app.repository ?? `${this.org}/${team.name}/${app.name}`;
+  }
+
+  /**
+   * The AWS OpenSearch domain's custom endpoint (backend opensearch). AWS names the default endpoint
+   * with a generated hash; a custom name in the environment zone lets charts know it before apply.
+   */
+  get logDomainEndpoint(): string {
+    return `opensearch.${this.environment.domain}`;
   }
 
   ecrRegistry(): string {

@@ -86,7 +86,9 @@ const environment = z.strictObject({
   logging: z.strictObject({
     /** How many days of logs the log store keeps. Default 14. */
     retentionDays: z.int().min(1).max(3650).default(14),
-  }).default({ retentionDays: 14 }),
+    /** Disk per Elasticsearch node (backend elasticsearch). Default 100Gi. */
+    storage: quantity.default('100Gi'),
+  }).default({ retentionDays: 14, storage: '100Gi' }),
   ingress: z.strictObject({
     /** ingress-nginx controller replicas. Default 2. */
     replicas: z.int().min(1).max(50).default(2),
@@ -215,7 +217,7 @@ export const platformSchema = z.strictObject({
 /** Namespaces the platform itself owns; a team of the same name would share them. */
 export const RESERVED_NAMESPACES = [
   'default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd', 'monitoring', 'logging',
-  'ingress-nginx', 'cert-manager', 'external-dns', 'external-secrets', 'oauth2-proxy', 'platform',
+  'log-store', 'elastic-system', 'ingress-nginx', 'cert-manager', 'external-dns', 'external-secrets', 'oauth2-proxy', 'platform',
 ];
 
 type RawPlatform = {

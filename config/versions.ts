@@ -19,15 +19,22 @@ export const HELM_CHARTS = {
   externalDns: { repoURL: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.21.1' },
   /** Controller v1.15.1, the last release line: the project was retired in March 2026. */
   ingressNginx: { repoURL: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.15.1' },
+  /** Fluent Bit 5.1.1. */
   fluentBit: { repoURL: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.58.1' },
+  /** ECK 3.5.0, the release of the shared Elasticsearch and Kibana CRDs. */
   eckOperator: { repoURL: 'https://helm.elastic.co', chart: 'eck-operator', version: '3.5.0' },
+  /** elasticsearch_exporter v1.11.0: cluster health for the LogStoreNotGreen alert. */
+  elasticsearchExporter: { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-elasticsearch-exporter', version: '7.4.0' },
   oauth2Proxy: { repoURL: 'https://oauth2-proxy.github.io/manifests', chart: 'oauth2-proxy', version: '10.7.0' },
 } as const satisfies Record<string, HelmChartSource>;
 
 /** Images the platform runs itself (outside Helm charts). */
 export const IMAGES = {
+  /** Elastic stack version ECK runs (ECK 3.5 supports 9.x). */
   elasticsearch: '9.1.5',
   kibana: '9.1.5',
+  /** The log store's setup job (index template, roles, users): curl and a shell, non-root. */
+  curl: 'docker.io/curlimages/curl:8.16.0',
 } as const;
 
 /** EKS managed add-ons for Kubernetes 1.33, pinned (EKS would otherwise pick its default version). */

@@ -1,4 +1,4 @@
-import { ConfigError, loadPlatformConfig, parsePlatformConfig, PlatformNames } from '../config';
+import { ConfigError, loadPlatformConfig, parsePlatformConfig, PLATFORM_NAMESPACES, PlatformNames, RESERVED_NAMESPACES } from '../config';
 import { EXAMPLE_CONFIG, INVALID_CONFIGS } from './fixtures/invalid-configs';
 
 describe('platform.yaml validation', () => {
@@ -50,6 +50,10 @@ describe('shared names', () => {
     });
     expect(dev.platformSecret('grafana/oidc')).toBe('acme/dev/platform/grafana/oidc');
     expect(dev.hostname('grafana')).toBe('grafana.dev.acme.example');
+  });
+
+  it('refuses every platform namespace as a team name', () => {
+    expect(RESERVED_NAMESPACES).toEqual(expect.arrayContaining(Object.values(PLATFORM_NAMESPACES)));
   });
 
   it('ends team secret prefixes with a slash so one team cannot reach a similarly named team', () => {
