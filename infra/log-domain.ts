@@ -1,5 +1,11 @@
-/** AWS OpenSearch domain for logs (logging.backend: opensearch): private, encrypted, TLS 1.2+. */
+/**
+ * AWS OpenSearch domain for logs (logging.backend: opensearch): private, encrypted, TLS 1.2+, reached
+ * at a custom endpoint in the environment zone so the charts know its name before it exists.
+ */
 import { Construct } from 'constructs';
+import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
+import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificate-validation';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { OpensearchDomain } from '@cdktf/provider-aws/lib/opensearch-domain';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { EnvironmentNames } from '../config';
@@ -10,6 +16,8 @@ export interface LogDomainProps {
   readonly vpcCidr: string;
   readonly subnetIds: string[];
   readonly kmsKeyArn: string;
+  /** Route53 zone of the environment domain: the custom endpoint and its certificate live there. */
+  readonly zoneId: string;
   /** @default r6g.large.search, three data nodes in production, one elsewhere */
   readonly instanceType?: string;
 }
@@ -26,6 +34,25 @@ export class LogDomain extends Construct {
       vpcId: props.vpcId,
       ingress: [{ fromPort: 443, toPort: 443, protocol: 'tcp', cidrBlocks: [props.vpcCidr], description: 'HTTPS from the VPC' }],
     });
+    const endpoint = props.names.logDomainEndpoint;
+    const certificate = new AcmCertificate(this, 'certificate', {
+      domainName: endpoint,
+      validationMethod: 'DNS',
+      lifecycle: { createBeforeDestroy: true },
+    });
+    const proof = certificate.domainValidationOptions.get(0);
+    const proofRecord = new Route53Record(this, 'certificate-validation', {
+      zoneId: props.zoneId,
+      name: proof.resourceRecordName,
+      type: proof.resourceRecordType,
+      records: [proof.resourceRecordValue],
+      ttl: 300,
+      allowOverwrite: true,
+    });
+    const validation = new AcmCertificateValidation(this, 'certificate-valid', {
+      certificateArn: certificate.arn,
+      validationRecordFqdns: [proofRecord.fqdn],
+    });
     this.domain = new OpensearchDomain(this, 'domain', {
       domainName: `${props.names.clusterName}-logs`.slice(0, 28),
       engineVersion: 'OpenSearch_2.19',
@@ -39,7 +66,20 @@ export class LogDomain extends Construct {
       vpcOptions: { subnetIds: prod ? props.subnetIds : [props.subnetIds[0]], securityGroupIds: [sg.id] },
       encryptAtRest: { enabled: true, kmsKeyId: props.kmsKeyArn },
       nodeToNodeEncryption: { enabled: true },
-      domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07' },
+      domainEndpointOptions: {
+        enforceHttps: true,
+        tlsSecurityPolicy: 'Policy-Min-TLS-1-2-2019-07',
+        customEndpointEnabled: true,
+        customEndpoint: endpoint,
+        customEndpointCertificateArn: validation.certificateArn,
+      },
+    });
+    new Route53Record(this, 'endpoint', {
+      zoneId: props.zoneId,
+      name: endpoint,
+      type: 'CNAME',
+      records: [this.domain.endpoint],
+      ttl: 300,
     });
   }
 }

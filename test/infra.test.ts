@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { EKS_ADDONS, EnvironmentNames } from '../config';
 import { UNSCOPABLE_ACTIONS } from '../infra/workload-identities';
-import { policyDocuments, synthesizeInfra } from './harness/infra';
+import { policyDocuments, synthesizeInfra, synthesizeInfraVariant } from './harness/infra';
 
 const infra = synthesizeInfra();
 const { names } = infra;
@@ -194,8 +194,12 @@ if (!haveTerraform) console.warn(`SKIPPED terraform validate: needs terraform an
 (haveTerraform ? describe : describe.skip)('terraform validate (offline, AWS provider 5.100.0 mirror)', () => {
   const rc = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tfrc-')), 'terraform.rc');
   fs.writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path = "${mirror}"\n  }\n}\n`);
-  it.each(['dev', 'registry', 'state-bootstrap'])('accepts the %s stack', (stack) => {
-    const cwd = path.join(infra.outdir, 'stacks', stack);
+  // The example ships logs to Elasticsearch; the OpenSearch domain (ACM, custom endpoint) is checked in a variant.
+  const opensearch = synthesizeInfraVariant((d) => { d.logging = { backend: 'opensearch' }; });
+  it.each([
+    ['dev', 'example', infra], ['registry', 'example', infra], ['state-bootstrap', 'example', infra], ['dev', 'logging.backend opensearch', opensearch],
+  ])('accepts the %s stack (%s)', (stack, _variant, synthesized) => {
+    const cwd = path.join(synthesized.outdir, 'stacks', stack);
     const env = { ...process.env, TF_CLI_CONFIG_FILE: rc, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
     execFileSync('terraform', ['init', '-backend=false', '-input=false', '-no-color'], { cwd, env, stdio: 'pipe' });
     expect(execFileSync('terraform', ['validate', '-no-color'], { cwd, env, encoding: 'utf8' })).toContain('The configuration is valid');

@@ -43,7 +43,7 @@ export class EnvironmentStack extends TerraformStack {
     const zone = new Route53Zone(this, 'zone', { name: env.domain, comment: `${names.clusterName}: managed by external-dns and cert-manager` });
     const cluster = new Cluster(this, 'eks', { names, subnetIds: network.privateSubnets.map((s) => s.id), kmsKeyArn: key.key.arn });
     const logs = names.platform.logging.backend === 'opensearch'
-      ? new LogDomain(this, 'logs', { names, vpcId: network.vpc.id, vpcCidr: env.vpcCidr, subnetIds: network.privateSubnets.map((s) => s.id), kmsKeyArn: key.key.arn })
+      ? new LogDomain(this, 'logs', { names, vpcId: network.vpc.id, vpcCidr: env.vpcCidr, subnetIds: network.privateSubnets.map((s) => s.id), kmsKeyArn: key.key.arn, zoneId: zone.zoneId })
       : undefined;
     new WorkloadIdentities(this, 'identities', {
       names,
@@ -56,6 +56,6 @@ export class EnvironmentStack extends TerraformStack {
     new TerraformOutput(this, 'cluster_endpoint', { value: cluster.cluster.endpoint });
     new TerraformOutput(this, 'kubeconfig_command', { value: `aws eks update-kubeconfig --region ${region} --name ${names.clusterName}` });
     new TerraformOutput(this, 'zone_name_servers', { value: zone.nameServers, description: `Delegate ${env.domain} to these name servers` });
-    if (logs) new TerraformOutput(this, 'log_domain_endpoint', { value: logs.domain.endpoint });
+    if (logs) new TerraformOutput(this, 'log_domain_endpoint', { value: names.logDomainEndpoint, description: 'Fluent Bit ships here; CNAME to the domain' });
   }
 }

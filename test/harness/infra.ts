@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { loadPlatformConfig, PlatformNames } from '../../config';
 import { buildInfra } from '../../infra/main';
+import * as yaml from 'js-yaml';
 
 import { EXAMPLE_CONFIG } from './files';
 
@@ -30,6 +31,15 @@ export function synthesizeInfra(configFile = EXAMPLE_CONFIG): SynthesizedInfra {
     stack,
     resources: (s, type) => Object.values(stack(s).resource?.[type] ?? {}) as Array<Record<string, any>>,
   };
+}
+
+/** The example config with a change applied, synthesized (for backend-dependent infrastructure). */
+export function synthesizeInfraVariant(change: (doc: any) => void): SynthesizedInfra {
+  const doc: any = yaml.load(fs.readFileSync(EXAMPLE_CONFIG, 'utf8'));
+  change(doc);
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'platform-')), 'platform.yaml');
+  fs.writeFileSync(file, yaml.dump(doc));
+  return synthesizeInfra(file);
 }
 
 /** Every IAM-style policy document in a stack: inline role policies, trust policies, key and bucket policies. */
