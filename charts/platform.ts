@@ -12,6 +12,7 @@ import { SecretsChart } from './secrets';
 import { IngressChart } from './ingress';
 import { MonitoringChart } from './monitoring';
 import { SsoChart } from './sso';
+import { LoggingChart } from './logging';
 import { TeamAppsChart } from './apps';
 
 export function buildEnvironment(names: EnvironmentNames): App {
@@ -22,6 +23,7 @@ export function buildEnvironment(names: EnvironmentNames): App {
     new IngressChart(app, 'ingress', { names }),
     new MonitoringChart(app, 'monitoring', { names }),
     new SsoChart(app, 'sso', { names }),
+    new LoggingChart(app, 'logging', { names }),
     ...names.teams.filter((t) => t.apps.length > 0).map((team) => new TeamAppsChart(app, `apps-${team.name}`, { names, team })),
   ];
   const gitops = new GitOpsChart(app, APPS_FOLDER, { names, charts });

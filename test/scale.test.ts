@@ -11,7 +11,8 @@ describe('200 teams, 1,000 apps', () => {
   const objects = synthesizeObjects(names);
   const count = (kind: string) => ofKind(objects, kind).length;
   /** Objects of a kind in team namespaces (the platform has its own ServiceMonitor in monitoring). */
-  const inTeams = (kind: string) => ofKind(objects, kind).filter((o) => o.metadata.namespace?.startsWith('team-')).length;
+  const teamObjects = (kind: string) => ofKind(objects, kind).filter((o) => o.metadata.namespace?.startsWith('team-'));
+  const inTeams = (kind: string) => teamObjects(kind).length;
 
   it('gives every team its fenced namespace, AppProject and secret store', () => {
     expect(count('Namespace')).toBe(200);
@@ -25,7 +26,7 @@ describe('200 teams, 1,000 apps', () => {
     for (const kind of ['Deployment', 'Service', 'Ingress', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ServiceMonitor']) {
       expect({ kind, count: inTeams(kind) }).toEqual({ kind, count: 1000 });
     }
-    expect(new Set(ofKind(objects, 'Ingress').map((i) => i.spec.rules[0].host)).size).toBe(1000);
+    expect(new Set(teamObjects('Ingress').map((i) => i.spec.rules[0].host)).size).toBe(1000);
   });
 
   it('owns each team\'s apps folder by one Application in that team\'s project', () => {

@@ -1,0 +1,187 @@
+/**
+ * Centralized logging: every container's logs leave every node for the store chosen in
+ * platform.yaml, with retention per environment, least-privileged users and Kibana behind SSO.
+ * The setup job's script runs for real under sh, against a stand-in curl that records each call.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EnvironmentNames, PLATFORM_NAMESPACES } from '../config';
+import { LOG_STORE_USERS, LOG_STORE_URL } from '../charts/logging';
+import { exampleEnvironment, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
+import { synthesizeInfraVariant } from './harness/infra';
+
+const valuesOf = (objects: ReturnType<typeof synthesizeObjects>, release: string) =>
+  named(objects, 'Application', release)?.spec.source.helm.valuesObject;
+
+/** `[SECTION]` blocks of a classic-mode Fluent Bit config as key/value lists. */
+function sections(config: string): Array<{ name: string; keys: Array<[string, string]> }> {
+  return config.split(/^\[/m).filter((s) => s.trim()).map((block) => {
+    const [head, ...lines] = block.trim().split('\n');
+    return { name: head.replace(']', ''), keys: lines.map((l) => l.trim()).filter(Boolean).map((l) => l.split(/\s+(.*)/s).slice(0, 2) as [string, string]) };
+  });
+}
+const get = (keys: Array<[string, string]>, key: string) => keys.filter(([k]) => k === key).map(([, v]) => v);
+
+describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) => {
+  const names = exampleEnvironment(env);
+  const objects = synthesizeObjects(names);
+  const fluentBit = valuesOf(objects, 'fluent-bit');
+  const job = named(objects, 'Job', 'log-store-setup');
+  const script: string = job.spec.template.spec.containers[0].command[2];
+
+  /** Run the setup script with a curl that records method, URL and body, one JSON line per call. */
+  function runSetupScript(): Array<{ args: string[]; body: any }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-setup-'));
+    const log = path.join(dir, 'calls');
+    fs.writeFileSync(path.join(dir, 'curl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\ncat >> "${log}"\nprintf '\\n' >> "${log}"\n`, { mode: 0o755 });
+    execFileSync('/bin/sh', ['-c', script], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, ELASTIC_PASSWORD: 'Sup3rUser', FLUENT_BIT_PASSWORD: 'fb-pass', LOGS_VIEWER_PASSWORD: 'viewer-pass', EXPORTER_PASSWORD: 'exporter-pass' },
+    });
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const calls = [];
+    for (let i = 0; i < lines.length; i += 2) calls.push({ args: lines[i].split(' '), body: JSON.parse(lines[i + 1]) });
+    expect(fs.readFileSync(path.join(dir, 'es-auth'), 'utf8')).toBe('user = "elastic:Sup3rUser"\n');
+    return calls;
+  }
+  const calls = runSetupScript();
+  const call = (p: string) => calls.find((c) => c.args.includes(`${LOG_STORE_URL}${p}`))!;
+
+  it('runs Fluent Bit on every node, whatever its taints, before anything else is evicted', () => {
+    expect(fluentBit.kind).toBe('DaemonSet');
+    expect(fluentBit.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(fluentBit.priorityClassName).toBe('system-node-critical');
+    expect(fluentBit.resources.limits.memory).toBeDefined();
+  });
+
+  it('collects every container\'s log with its Kubernetes metadata, and the kubelet\'s', () => {
+    const inputs = sections(fluentBit.config.inputs);
+    const tail = inputs.find((s) => get(s.keys, 'Name')[0] === 'tail')!;
+    expect(get(tail.keys, 'Path')).toEqual(['/var/log/containers/*.log']);
+    expect(get(tail.keys, 'multiline.parser')).toEqual(['cri']);
+    expect(get(tail.keys, 'storage.type')).toEqual(['filesystem']);
+    expect(inputs.some((s) => get(s.keys, 'Systemd_Filter')[0] === '_SYSTEMD_UNIT=kubelet.service')).toBe(true);
+    const kube = sections(fluentBit.config.filters).find((s) => get(s.keys, 'Name')[0] === 'kubernetes')!;
+    expect(get(kube.keys, 'Match')).toEqual(['kube.*']);
+    expect(get(kube.keys, 'Labels')).toEqual(['On']);
+    const modify = sections(fluentBit.config.filters).find((s) => get(s.keys, 'Name')[0] === 'modify')!;
+    expect(get(modify.keys, 'Add')).toEqual([`cluster ${names.clusterName}`, `environment ${env}`]);
+  });
+
+  it('buffers on the node\'s disk so a store outage or restart loses nothing', () => {
+    const service = sections(fluentBit.config.service)[0];
+    expect(get(service.keys, 'storage.path')[0]).toMatch(/^\/var\/lib\/fluent-bit\//);
+    const state = fluentBit.daemonSetVolumes.find((v: any) => v.name === 'state');
+    expect(state.hostPath.path).toBe('/var/lib/fluent-bit');
+    expect(fluentBit.daemonSetVolumeMounts.find((m: any) => m.name === 'varlog').readOnly).toBe(true);
+  });
+
+  it('ships everything to Elasticsearch over verified TLS as the append-only shipper user', () => {
+    const [output, ...more] = sections(fluentBit.config.outputs);
+    expect(more).toEqual([]);
+    expect(Object.fromEntries(output.keys)).toMatchObject({
+      Match: '*', Name: 'es', Host: 'logs-es-http.log-store.svc', Port: '9200',
+      tls: 'On', 'tls.verify': 'On', HTTP_User: LOG_STORE_USERS.shipper.name,
+      HTTP_Passwd: '${FLUENT_BIT_PASSWORD}', Index: `logs-kubernetes-${env}`,
+    });
+    expect(fluentBit.env).toEqual([{ name: 'FLUENT_BIT_PASSWORD', valueFrom: { secretKeyRef: { name: 'log-shipper', key: 'password' } } }]);
+    const shipperSecret = ofKind(objects, 'ExternalSecret').find((e) => e.metadata.name === 'log-shipper');
+    expect(shipperSecret.metadata.namespace).toBe(PLATFORM_NAMESPACES.logging);
+    expect(shipperSecret.spec.data.map((d: any) => d.remoteRef.key).sort())
+      .toEqual([names.platformSecret('cert-manager/private-ca'), names.platformSecret('logging/users')]);
+  });
+
+  it(`keeps logs for ${env === 'dev' ? 7 : 30} days, the environment's retentionDays`, () => {
+    const template = call('/_index_template/logs-kubernetes').body;
+    expect(template.index_patterns).toEqual(['logs-kubernetes-*']);
+    expect(template.data_stream).toEqual({});
+    expect(template.template.lifecycle.data_retention).toBe(`${names.environment.logging.retentionDays}d`);
+    expect(names.environment.logging.retentionDays).toBe(env === 'dev' ? 7 : 30);
+  });
+
+  it('asks for replicas only where there are nodes to hold them, so the store can be green', () => {
+    const es = named(objects, 'Elasticsearch', 'logs');
+    const nodes = es.spec.nodeSets.reduce((n: number, s: any) => n + s.count, 0);
+    const replicas = call('/_index_template/logs-kubernetes').body.template.settings.number_of_replicas;
+    expect(replicas).toBeLessThan(nodes);
+    expect(nodes).toBe(env === 'prod' ? 3 : 1);
+  });
+
+  it('creates users with the least privilege each needs, passwords from the backend', () => {
+    expect(call('/_security/role/log-shipper').body.indices).toEqual([{ names: ['logs-kubernetes-*'], privileges: ['create_doc', 'auto_configure'] }]);
+    expect(call('/_security/role/log-reader').body.indices).toEqual([{ names: ['logs-kubernetes-*'], privileges: ['read', 'view_index_metadata'] }]);
+    expect(call('/_security/role/log-store-monitor').body.indices).toEqual([{ names: ['*'], privileges: ['monitor'] }]);
+    expect(call('/_security/user/fluent-bit').body).toEqual({ password: 'fb-pass', roles: ['log-shipper'] });
+    expect(call('/_security/user/logs-viewer').body).toEqual({ password: 'viewer-pass', roles: ['log-reader'] });
+    expect(call('/_security/user/log-store-exporter').body).toEqual({ password: 'exporter-pass', roles: ['log-store-monitor'] });
+    for (const c of calls) {
+      expect(c.args).toEqual(expect.arrayContaining(['--cacert', '/ca/ca.crt', '--fail-with-body', 'PUT']));
+      expect(c.args.join(' ')).not.toContain('Sup3rUser');
+    }
+  });
+
+  it('serves Elasticsearch with a private-CA certificate for its service name', () => {
+    const cert = named(objects, 'Certificate', 'logs-es-http-tls');
+    expect(cert.spec.issuerRef).toEqual({ kind: 'ClusterIssuer', name: 'private-ca' });
+    expect(cert.spec.dnsNames).toContain('logs-es-http.log-store.svc');
+    expect(named(objects, 'Elasticsearch', 'logs').spec.http.tls.certificate.secretName).toBe('logs-es-http-tls');
+  });
+
+  it('puts Kibana behind SSO for admins, viewers and team developers, read-only inside', () => {
+    const ingress = ofKind(objects, 'Ingress').find((i) => i.metadata.name === 'kibana');
+    expect(ingress.spec.rules[0].host).toBe(`logs.${names.environment.domain}`);
+    expect(ingress.spec.tls[0].hosts).toEqual([`logs.${names.environment.domain}`]);
+    const allowed = new URL(ingress.metadata.annotations['nginx.ingress.kubernetes.io/auth-url']).searchParams.get('allowed_groups')!.split(',');
+    const idp = names.platform.identity;
+    expect(allowed.sort()).toEqual([...new Set([...idp.adminGroups, ...idp.viewerGroups, ...names.teams.flatMap((t) => t.groups)])].sort());
+    const kibana = named(objects, 'Kibana', 'logs');
+    const anonymous = kibana.spec.config['xpack.security.authc.providers'].anonymous.sso;
+    expect(anonymous.credentials.username).toBe(LOG_STORE_USERS.reader.name);
+    expect(anonymous.order).toBe(0);
+  });
+
+  it('exports cluster health for LogStoreNotGreen as the monitor-only user over verified TLS', () => {
+    const exporter = valuesOf(objects, 'elasticsearch-exporter');
+    expect(exporter.es.uri).toBe(LOG_STORE_URL);
+    expect(exporter.es.ssl).toMatchObject({ enabled: true, ca: { path: '/ssl/ca.crt' } });
+    expect(exporter.es.sslSkipVerify).toBeUndefined();
+    expect(exporter.env.ES_USERNAME).toBe(LOG_STORE_USERS.exporter.name);
+    expect(exporter.serviceMonitor.enabled).toBe(true);
+  });
+});
+
+describe('logging with the AWS OpenSearch backend', () => {
+  const toOpenSearch = (d: any) => { d.logging = { backend: 'opensearch' }; };
+  const names: EnvironmentNames = variantEnvironment('dev', toOpenSearch);
+  const objects = synthesizeObjects(names);
+  const fluentBit = valuesOf(objects, 'fluent-bit');
+
+  it('runs no Elasticsearch, Kibana or ECK in the cluster', () => {
+    expect(ofKind(objects, 'Elasticsearch')).toEqual([]);
+    expect(ofKind(objects, 'Kibana')).toEqual([]);
+    expect(valuesOf(objects, 'eck-operator')).toBeUndefined();
+  });
+
+  it('ships with requests signed by the fluent-bit role that infra binds to the same service account', () => {
+    const identity = names.workloadIdentity('fluent-bit');
+    expect(fluentBit.serviceAccount.name).toBe(identity.serviceAccount);
+    expect(named(objects, 'Application', 'fluent-bit').spec.destination.namespace).toBe(identity.namespace);
+    const [output] = sections(fluentBit.config.outputs);
+    expect(Object.fromEntries(output.keys)).toMatchObject({
+      Name: 'opensearch', Host: names.logDomainEndpoint, Port: '443', tls: 'On', 'tls.verify': 'On',
+      AWS_Auth: 'On', AWS_Region: names.platform.aws.region,
+    });
+  });
+
+  it('gets from infra a domain whose custom endpoint is the host Fluent Bit ships to', () => {
+    const infra = synthesizeInfraVariant(toOpenSearch);
+    const [domain] = infra.resources('dev', 'aws_opensearch_domain');
+    expect(domain.domain_endpoint_options).toMatchObject({ custom_endpoint_enabled: true, custom_endpoint: names.logDomainEndpoint, enforce_https: true });
+    expect(domain.vpc_options).toBeDefined();
+    const cname = infra.resources('dev', 'aws_route53_record').find((r) => r.type === 'CNAME');
+    expect(cname?.name).toBe(names.logDomainEndpoint);
+    const [association] = infra.resources('dev', 'aws_eks_pod_identity_association').filter((a) => a.service_account === 'fluent-bit');
+    expect(association.namespace).toBe(PLATFORM_NAMESPACES.logging);
+  });
+});
