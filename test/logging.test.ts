@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EnvironmentNames, PLATFORM_NAMESPACES } from '../config';
-import { LOG_STORE_USERS, LOG_STORE_URL } from '../charts/logging';
+import { KIBANA_URL, LOG_STORE_USERS, LOG_STORE_URL } from '../charts/logging';
 import { exampleEnvironment, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 import { synthesizeInfraVariant } from './harness/infra';
 
@@ -32,21 +32,24 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
   const script: string = job.spec.template.spec.containers[0].command[2];
 
   /** Run the setup script with a curl that records method, URL and body, one JSON line per call. */
-  function runSetupScript(): Array<{ args: string[]; body: any }> {
+  function runSetupScript(): { calls: Array<{ args: string[]; body: any }>; auth: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-setup-'));
     const log = path.join(dir, 'calls');
-    fs.writeFileSync(path.join(dir, 'curl'), `#!/bin/sh\nprintf '%s\\n' "$*" >> "${log}"\ncat >> "${log}"\nprintf '\\n' >> "${log}"\n`, { mode: 0o755 });
+    // One line per argument, then the body on one line: a call reads back exactly as curl got it.
+    fs.writeFileSync(path.join(dir, 'curl'), `#!/bin/sh\nfor a in "$@"; do printf 'ARG %s\\n' "$a"; done >> "${log}"\nprintf 'BODY ' >> "${log}"\ncat >> "${log}"\nprintf '\\n' >> "${log}"\n`, { mode: 0o755 });
     execFileSync('/bin/sh', ['-c', script], {
       env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, ELASTIC_PASSWORD: 'Sup3rUser', FLUENT_BIT_PASSWORD: 'fb-pass', LOGS_VIEWER_PASSWORD: 'viewer-pass', EXPORTER_PASSWORD: 'exporter-pass' },
     });
-    const lines = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    const calls = [];
-    for (let i = 0; i < lines.length; i += 2) calls.push({ args: lines[i].split(' '), body: JSON.parse(lines[i + 1]) });
-    expect(fs.readFileSync(path.join(dir, 'es-auth'), 'utf8')).toBe('user = "elastic:Sup3rUser"\n');
-    return calls;
+    const calls: Array<{ args: string[]; body: any }> = [];
+    let args: string[] = [];
+    for (const line of fs.readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+      if (line.startsWith('ARG ')) args.push(line.slice(4));
+      else { calls.push({ args, body: JSON.parse(line.slice(5)) }); args = []; }
+    }
+    return { calls, auth: fs.readFileSync(path.join(dir, 'es-auth'), 'utf8') };
   }
-  const calls = runSetupScript();
-  const call = (p: string) => calls.find((c) => c.args.includes(`${LOG_STORE_URL}${p}`))!;
+  const { calls, auth } = runSetupScript();
+  const call = (p: string, base = LOG_STORE_URL) => calls.find((c) => c.args.includes(`${base}${p}`))!;
 
   it('runs Fluent Bit on every node, whatever its taints, before anything else is evicted', () => {
     expect(fluentBit.kind).toBe('DaemonSet');
@@ -115,17 +118,35 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
     expect(call('/_security/user/fluent-bit').body).toEqual({ password: 'fb-pass', roles: ['log-shipper'] });
     expect(call('/_security/user/logs-viewer').body).toEqual({ password: 'viewer-pass', roles: ['log-reader'] });
     expect(call('/_security/user/log-store-exporter').body).toEqual({ password: 'exporter-pass', roles: ['log-store-monitor'] });
-    for (const c of calls) {
+    for (const c of calls.filter((c) => c.args.some((a) => a.startsWith(LOG_STORE_URL)))) {
       expect(c.args).toEqual(expect.arrayContaining(['--cacert', '/ca/ca.crt', '--fail-with-body', 'PUT']));
-      expect(c.args.join(' ')).not.toContain('Sup3rUser');
     }
+    // The superuser's password reaches curl through a config file, never its command line.
+    expect(auth).toBe('user = "elastic:Sup3rUser"\n');
+    for (const c of calls) expect(c.args.join(' ')).not.toContain('Sup3rUser');
   });
 
-  it('serves Elasticsearch with a private-CA certificate for its service name', () => {
-    const cert = named(objects, 'Certificate', 'logs-es-http-tls');
-    expect(cert.spec.issuerRef).toEqual({ kind: 'ClusterIssuer', name: 'private-ca' });
-    expect(cert.spec.dnsNames).toContain('logs-es-http.log-store.svc');
-    expect(named(objects, 'Elasticsearch', 'logs').spec.http.tls.certificate.secretName).toBe('logs-es-http-tls');
+  it('gives Kibana a data view over the log streams, so Discover works on first visit', () => {
+    const dataView = call('/api/data_views/data_view', KIBANA_URL);
+    expect(dataView.args).toEqual(expect.arrayContaining(['POST', 'kbn-xsrf: true', '--fail-with-body', '--cacert']));
+    expect(dataView.body.data_view).toMatchObject({ title: 'logs-kubernetes-*', timeFieldName: '@timestamp' });
+    expect(dataView.body.override).toBe(true);
+  });
+
+  it('serves Elasticsearch and Kibana with private-CA certificates for their service names', () => {
+    for (const [kind, service] of [['Elasticsearch', 'logs-es-http'], ['Kibana', 'logs-kb-http']]) {
+      const cert = named(objects, 'Certificate', `${service}-tls`);
+      expect(cert.spec.issuerRef).toEqual({ kind: 'ClusterIssuer', name: 'private-ca' });
+      expect(cert.spec.dnsNames).toContain(`${service}.log-store.svc`);
+      expect(named(objects, kind, 'logs').spec.http.tls.certificate.secretName).toBe(`${service}-tls`);
+    }
+    const ingress = ofKind(objects, 'Ingress').find((i) => i.metadata.name === 'kibana');
+    expect(ingress.metadata.annotations).toMatchObject({
+      'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS',
+      'nginx.ingress.kubernetes.io/proxy-ssl-verify': 'on',
+      'nginx.ingress.kubernetes.io/proxy-ssl-secret': 'log-store/logs-kb-http-tls',
+    });
+    expect(KIBANA_URL.startsWith('https://')).toBe(true);
   });
 
   it('puts Kibana behind SSO for admins, viewers and team developers, read-only inside', () => {

@@ -20,6 +20,9 @@ export const LOG_STORE_NAME = 'logs';
 const NAMESPACE = PLATFORM_NAMESPACES.logStore;
 const ES_SERVICE = `${LOG_STORE_NAME}-es-http`;
 export const LOG_STORE_URL = `https://${ES_SERVICE}.${NAMESPACE}.svc:9200`;
+const KIBANA_SERVICE = `${LOG_STORE_NAME}-kb-http`;
+export const KIBANA_URL = `https://${KIBANA_SERVICE}.${NAMESPACE}.svc:5601`;
+const KIBANA_TLS_SECRET = `${KIBANA_SERVICE}-tls`;
 /** cert-manager writes the HTTP certificate (with the CA as ca.crt) here; ECK serves it. */
 export const LOG_STORE_TLS_SECRET = `${ES_SERVICE}-tls`;
 /** Passwords of the log store's users, from the backend (`<prefix>/platform/logging/users`). */
@@ -46,9 +49,11 @@ export interface ElasticLogStoreProps {
   readonly readerGroups: string[];
 }
 
-/** One Elasticsearch API call of the setup job. Bodies may reference the job's password variables. */
+/** One API call of the setup job. Bodies may reference the job's password variables. */
 export interface LogStoreRequest {
-  readonly method: 'PUT';
+  /** @default elasticsearch */
+  readonly api?: 'elasticsearch' | 'kibana';
+  readonly method: 'PUT' | 'POST';
   readonly path: string;
   readonly body: Record<string, unknown>;
 }
@@ -96,6 +101,11 @@ export function logStoreRequests(names: EnvironmentNames): LogStoreRequest[] {
       method: 'PUT', path: `/_security/user/${u.name}`,
       body: { password: `\${${u.env}}`, roles: [u.role] },
     })),
+    {
+      // Discover works on first visit: the data view over every environment's log stream.
+      api: 'kibana', method: 'POST', path: '/api/data_views/data_view',
+      body: { data_view: { id: 'logs-kubernetes', name: 'Kubernetes logs', title: STREAM_PATTERN, timeFieldName: '@timestamp' }, override: true },
+    },
   ];
 }
 
@@ -105,14 +115,17 @@ export function logStoreSetupScript(requests: LogStoreRequest[]): string {
     const body = JSON.stringify(r.body);
     // The heredoc expands only ${VAR}; anything else shell-special in a body would be a bug here.
     if (/[`\\]|\$(?!\{[A-Z_]+\})/.test(body)) throw new Error(`setup request ${r.path}: body has shell-special characters`);
-    return `es ${r.method} ${r.path} <<EOF\n${body}\nEOF`;
+    return `${r.api === 'kibana' ? 'kb' : 'es'} ${r.method} ${r.path} <<EOF\n${body}\nEOF`;
   });
   return [
     'set -eu',
     // Credentials go through a config file, not the command line.
     'auth="${TMPDIR:-/tmp}/es-auth"',
     `printf 'user = "elastic:%s"\\n' "$ELASTIC_PASSWORD" > "$auth"`,
-    `es() { curl --silent --show-error --fail-with-body --retry 30 --retry-delay 10 --retry-all-errors --config "$auth" --cacert /ca/ca.crt -H 'Content-Type: application/json' -X "$1" "${LOG_STORE_URL}$2" --data-binary @-; echo; }`,
+    `call() { curl --silent --show-error --fail-with-body --retry 30 --retry-delay 10 --retry-all-errors --config "$auth" -H 'Content-Type: application/json' "$@" --data-binary @-; echo; }`,
+    `es() { call --cacert /ca/ca.crt -X "$1" "${LOG_STORE_URL}$2"; }`,
+    // Kibana refuses API writes without this header (CSRF protection).
+    `kb() { call --cacert /ca/ca.crt -H 'kbn-xsrf: true' -X "$1" "${KIBANA_URL}$2"; }`,
     ...calls,
     '',
   ].join('\n');
@@ -214,17 +227,20 @@ export class ElasticLogStore extends Construct {
       },
     });
 
-    new Certificate(this, 'http-certificate', {
-      metadata: { name: LOG_STORE_TLS_SECRET, namespace: ns },
+    // Both services serve a private-CA certificate: passwords never cross the network in clear.
+    const serviceCertificate = (id: string, service: string, secretName: string) => new Certificate(this, id, {
+      metadata: { name: secretName, namespace: ns },
       spec: {
-        secretName: LOG_STORE_TLS_SECRET,
+        secretName,
         issuerRef: { kind: 'ClusterIssuer', name: CLUSTER_ISSUERS.privateCa },
-        dnsNames: [ES_SERVICE, `${ES_SERVICE}.${ns}`, `${ES_SERVICE}.${ns}.svc`, `${ES_SERVICE}.${ns}.svc.cluster.local`],
+        dnsNames: [service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`],
         duration: '2160h',
         renewBefore: '360h',
         privateKey: { rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS, algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256 },
       },
     });
+    serviceCertificate('http-certificate', ES_SERVICE, LOG_STORE_TLS_SECRET);
+    serviceCertificate('kibana-certificate', KIBANA_SERVICE, KIBANA_TLS_SECRET);
 
     const memory = prod ? '8Gi' : '2Gi';
     // Plain ApiObjects, checked against the ECK CRDs by the schema tests.
@@ -269,8 +285,7 @@ export class ElasticLogStore extends Construct {
         version: IMAGES.kibana,
         count: prod ? 2 : 1,
         elasticsearchRef: { name: LOG_STORE_NAME },
-        // TLS ends at the ingress; oauth2-proxy has already checked the user's groups.
-        http: { tls: { selfSignedCertificate: { disabled: true } } },
+        http: { tls: { certificate: { secretName: KIBANA_TLS_SECRET } } },
         config: {
           'server.publicBaseUrl': `https://${this.kibanaHost}`,
           'telemetry.optIn': false,
@@ -295,13 +310,24 @@ export class ElasticLogStore extends Construct {
     });
 
     new k8s.KubeIngress(this, 'kibana-ingress', {
-      metadata: { name: 'kibana', namespace: ns, annotations: ssoIngressAnnotations(names, props.readerGroups) },
+      metadata: {
+        name: 'kibana',
+        namespace: ns,
+        annotations: {
+          ...ssoIngressAnnotations(names, props.readerGroups),
+          // Re-encrypt to Kibana and check its certificate against the private CA.
+          'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS',
+          'nginx.ingress.kubernetes.io/proxy-ssl-secret': `${ns}/${KIBANA_TLS_SECRET}`,
+          'nginx.ingress.kubernetes.io/proxy-ssl-verify': 'on',
+          'nginx.ingress.kubernetes.io/proxy-ssl-name': `${KIBANA_SERVICE}.${ns}.svc`,
+        },
+      },
       spec: {
         ingressClassName: INGRESS_CLASS,
         tls: [{ hosts: [this.kibanaHost], secretName: 'kibana-tls' }],
         rules: [{
           host: this.kibanaHost,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `${LOG_STORE_NAME}-kb-http`, port: { number: 5601 } } } }] },
+          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: KIBANA_SERVICE, port: { number: 5601 } } } }] },
         }],
       },
     });
