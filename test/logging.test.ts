@@ -111,6 +111,12 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
     expect(nodes).toBe(env === 'prod' ? 3 : 1);
   });
 
+  it('sizes each Elasticsearch node\'s disk from logging.storage, on the encrypted gp3 class', () => {
+    const [data] = named(objects, 'Elasticsearch', 'logs').spec.nodeSets[0].volumeClaimTemplates;
+    expect(data.spec.resources.requests.storage).toBe(env === 'prod' ? '300Gi' : '30Gi');
+    expect(data.spec.storageClassName).toBe('gp3');
+  });
+
   it('creates users with the least privilege each needs, passwords from the backend', () => {
     expect(call('/_security/role/log-shipper').body.indices).toEqual([{ names: ['logs-kubernetes-*'], privileges: ['create_doc', 'auto_configure'] }]);
     expect(call('/_security/role/log-reader').body.indices).toEqual([{ names: ['logs-kubernetes-*'], privileges: ['read', 'view_index_metadata'] }]);
