@@ -3,12 +3,13 @@
  *
  *   PLATFORM_CONFIG  config file (default platform.yaml)
  *   PLATFORM_DIST    output folder (default dist)
- *   CDK8S_OUTDIR     scratch folder, set by `cdk8s synth` (default cdk8s.out)
+ *   CDK8S_OUTDIR     set by `cdk8s synth` (default cdk8s.out): gets <env>.k8s.yaml, each environment
+ *                    as one multi-document file (for `kubectl diff -f`), which the CLI lists
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, loadPlatformConfig, PlatformNames } from './config';
-import { synthesizeEnvironment } from './charts/platform';
+import { renderEnvironment } from './charts/platform';
 import { DistDirectory } from './charts/lib/dist-directory';
 
 export function main(env: NodeJS.ProcessEnv = process.env): number {
@@ -17,11 +18,13 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
   const staging = env.CDK8S_OUTDIR ?? 'cdk8s.out';
   try {
     const names = new PlatformNames(loadPlatformConfig(configFile));
+    const rendered = new Map(names.environments.map((e) => [e.env, renderEnvironment(e)]));
     fs.rmSync(staging, { recursive: true, force: true });
-    for (const envNames of names.environments) {
-      synthesizeEnvironment(envNames, path.join(staging, envNames.env));
+    fs.mkdirSync(staging, { recursive: true });
+    for (const [env, files] of rendered) {
+      fs.writeFileSync(path.join(staging, `${env}.k8s.yaml`), [...files.values()].join('---\n'));
     }
-    dist.publish(staging, names.environments.map((e) => e.env));
+    dist.publish(rendered);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

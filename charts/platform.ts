@@ -4,7 +4,7 @@
  */
 import { App } from 'cdk8s';
 import { EnvironmentNames } from '../config';
-import { writeManifests } from './lib/manifest-writer';
+import { renderFiles, writeManifests } from './lib/manifest-writer';
 import { PlatformChart } from './lib/platform-chart';
 import { APPS_FOLDER, GitOpsChart } from './gitops';
 import { TenancyChart } from './tenancy';
@@ -29,6 +29,11 @@ export function buildEnvironment(names: EnvironmentNames): App {
   const gitops = new GitOpsChart(app, APPS_FOLDER, { names, charts });
   for (const chart of [...charts, gitops]) chart.markCustomResources();
   return app;
+}
+
+/** One environment's files in memory, keyed `<folder>/<file>`. */
+export function renderEnvironment(names: EnvironmentNames): Map<string, string> {
+  return renderFiles(buildEnvironment(names));
 }
 
 /** Synthesize one environment into `outdir`; returns the files written relative to it. */

@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as yaml from 'js-yaml';
 import { loadPlatformConfig, PlatformNames } from '../config';
 import { synthesizeEnvironment } from '../charts/platform';
 import { EXAMPLE_CONFIG, INVALID_CONFIGS } from './fixtures/invalid-configs';
@@ -106,6 +107,15 @@ describe('the synth command', () => {
     expect(snapshotTree(dist)).toEqual(before);
   });
 
+  it('also writes each environment as one multi-document file, for kubectl diff -f', () => {
+    const staging = path.join(dist, '..', 'staging');
+    expect(fs.readdirSync(staging).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml']);
+    const docs = yaml.loadAll(fs.readFileSync(path.join(staging, 'dev.k8s.yaml'), 'utf8')) as any[];
+    const files = filesUnder(path.join(dist, 'dev')).filter((f) => f.endsWith('.yaml'));
+    expect(docs).toHaveLength(files.length);
+    expect(docs.every((d) => d.apiVersion && d.kind && d.metadata.name)).toBe(true);
+  });
+
   it('rebuilds its bundle whenever a source is newer, so synth never runs stale code', () => {
     const bundle = path.join(ROOT, 'node_modules', '.cache', 'k8s-platform', 'synth.js');
     expect(runSynth(EXAMPLE_CONFIG, dist).status).toBe(0);
@@ -119,6 +129,7 @@ describe('the synth command', () => {
       cwd: ROOT, encoding: 'utf8', env: { ...process.env, PLATFORM_DIST: path.join(work, 'cli-dist') },
     });
     expect(out).toContain('Synthesizing application');
+    expect(out).toContain('cdk8s.out/dev.k8s.yaml');
     expect(fs.readdirSync(path.join(work, 'cli-dist')).sort()).toEqual(['dev', 'prod']);
   });
 });

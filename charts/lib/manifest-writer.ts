@@ -44,21 +44,32 @@ export function renderCharts(app: App): Map<string, ManifestObject[]> {
   return out;
 }
 
-/** Write every chart of `app` under `outdir/<chart id>/`. Returns the files written, relative to outdir. */
-export function writeManifests(app: App, outdir: string): string[] {
-  const written: string[] = [];
+/**
+ * Every file of `app` in memory, keyed `<chart id>/<file>`, in synthesis order. Refuses two objects
+ * that would land in the same file.
+ */
+export function renderFiles(app: App): Map<string, string> {
+  const files = new Map<string, string>();
   for (const [folder, objects] of renderCharts(app)) {
-    const seen = new Set<string>();
-    fs.mkdirSync(path.join(outdir, folder), { recursive: true });
     for (const obj of objects) {
-      const file = manifestFileName(obj);
-      if (seen.has(file)) {
-        throw new Error(`chart ${folder} defines ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name} twice`);
-      }
-      seen.add(file);
-      fs.writeFileSync(path.join(outdir, folder, file), renderManifest(obj));
-      written.push(path.join(folder, file));
+      const file = `${folder}/${manifestFileName(obj)}`;
+      if (files.has(file)) throw new Error(`chart ${folder} defines ${obj.kind} ${obj.metadata.namespace ?? ''}/${obj.metadata.name} twice`);
+      files.set(file, renderManifest(obj));
     }
   }
-  return written;
+  return files;
+}
+
+/** Write rendered files under `outdir`, creating chart folders. */
+export function writeFiles(files: Map<string, string>, outdir: string): void {
+  const folders = new Set([...files.keys()].map((f) => path.dirname(f)));
+  for (const folder of folders) fs.mkdirSync(path.join(outdir, folder), { recursive: true });
+  for (const [file, content] of files) fs.writeFileSync(path.join(outdir, file), content);
+}
+
+/** Write every chart of `app` under `outdir/<chart id>/`. Returns the files written, relative to outdir. */
+export function writeManifests(app: App, outdir: string): string[] {
+  const files = renderFiles(app);
+  writeFiles(files, outdir);
+  return [...files.keys()].map((f) => path.join(...f.split('/')));
 }
