@@ -48,6 +48,12 @@ export class EnvironmentNames {
     this.clusterName = `${this.org}-${this.env}`;
   }
 
+  /** IdP groups of every engineer: admins, viewers, then each team's developers (this environment's teams). */
+  get engineerGroups(): string[] {
+    const idp = this.platform.identity;
+    return [...idp.adminGroups, ...idp.viewerGroups, ...this.teams.flatMap((t) => t.groups)];
+  }
+
   /** IAM role ARN for a role name in the platform's account. */
   roleArn(roleName: string): string {
     return `arn:aws:iam::${this.platform.aws.accountId}:role/${roleName}`;

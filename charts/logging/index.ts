@@ -41,7 +41,6 @@ export class LoggingChart extends PlatformChart {
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
     super(scope, id, props);
     const { names } = this;
-    const idp = names.platform.identity;
 
     if (names.platform.logging.backend === 'opensearch') {
       this.addRelease(fluentBitRelease({ names, output: opensearchOutput(names) }));
@@ -54,7 +53,7 @@ export class LoggingChart extends PlatformChart {
     // Every engineer reads logs: the platform's and every team's (one store, no per-team split).
     new ElasticLogStore(this, 'store', {
       names,
-      readerGroups: [...idp.adminGroups, ...idp.viewerGroups, ...names.teams.flatMap((t) => t.groups)],
+      readerGroups: names.engineerGroups,
     });
   }
 }

@@ -60,7 +60,6 @@ export class MonitoringChart extends PlatformChart {
     const ns = PLATFORM_NAMESPACES.monitoring;
     const grafanaHost = names.hostname('grafana');
     const idp = names.platform.identity;
-    const everyone = [...idp.adminGroups, ...idp.viewerGroups, ...names.teams.flatMap((t) => t.groups)];
 
     this.addRelease({
       name: 'kube-prometheus-stack',
@@ -91,7 +90,7 @@ export class MonitoringChart extends PlatformChart {
             resources: { requests: { cpu: prod ? '1' : '250m', memory: prod ? '4Gi' : '1Gi' } },
           },
           // Every engineer may query metrics; the UI has no login of its own, so oauth2-proxy guards it.
-          ingress: ssoIngressValues(names, 'prometheus', everyone),
+          ingress: ssoIngressValues(names, 'prometheus', names.engineerGroups),
         },
         alertmanager: {
           // Silencing alerts is an operator's act: admins and viewers (on-call), not every team.
