@@ -12,6 +12,7 @@ import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.c
 import { AppConfig, EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { CLUSTER_ISSUERS, INGRESS_CLASS, platformIngressAnnotations } from '../lib/ingress-defaults';
 import { LABELS } from '../lib/labels';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
 import { SECRET_REFRESH_INTERVAL, TEAM_SECRET_STORE } from '../lib/platform-secret';
 
 export interface WebServiceProps {
@@ -87,7 +88,7 @@ export class WebService extends Construct {
           spec: {
             serviceAccountName: name,
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            securityContext: RESTRICTED_POD_SECURITY_CONTEXT,
             topologySpreadConstraints: [spread('topology.kubernetes.io/zone'), spread('kubernetes.io/hostname')],
             terminationGracePeriodSeconds: 30,
             containers: [{
@@ -102,12 +103,7 @@ export class WebService extends Construct {
               },
               readinessProbe: probe(5, 3),
               livenessProbe: probe(20, 6),
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-                capabilities: { drop: ['ALL'] },
-              },
+              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [{ name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }],

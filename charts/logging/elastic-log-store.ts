@@ -12,6 +12,7 @@ import { EnvironmentNames, HELM_CHARTS, IMAGES, PLATFORM_NAMESPACES } from '../.
 import { CLUSTER_ISSUERS, INGRESS_CLASS } from '../lib/ingress-defaults';
 import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
 import { PlatformSecret } from '../lib/platform-secret';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
 import { ssoIngressAnnotations } from '../sso';
 import { LogOutput } from './fluent-bit';
 
@@ -346,7 +347,8 @@ export class ElasticLogStore extends Construct {
           spec: {
             restartPolicy: 'OnFailure',
             automountServiceAccountToken: false,
-            securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+            // The curl image names its user; runAsNonRoot needs a numeric one.
+            securityContext: { ...RESTRICTED_POD_SECURITY_CONTEXT, runAsUser: 65532, runAsGroup: 65532 },
             containers: [{
               name: 'setup',
               image: IMAGES.curl,
@@ -356,7 +358,7 @@ export class ElasticLogStore extends Construct {
                 ...Object.values(LOG_STORE_USERS).map(passwordEnv),
               ],
               resources: { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') }, limits: { memory: k8s.Quantity.fromString('64Mi') } },
-              securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
+              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
               volumeMounts: [{ name: 'ca', mountPath: '/ca', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
             }],
             volumes: [
