@@ -4,7 +4,7 @@
  */
 import { App } from 'cdk8s';
 import { EnvironmentNames } from '../config';
-import { renderFiles, writeManifests } from './lib/manifest-writer';
+import { renderFiles, writeFiles } from './lib/manifest-writer';
 import { PlatformChart } from './lib/platform-chart';
 import { APPS_FOLDER, GitOpsChart } from './gitops';
 import { TenancyChart } from './tenancy';
@@ -36,7 +36,7 @@ export function renderEnvironment(names: EnvironmentNames): Map<string, string> 
   return renderFiles(buildEnvironment(names));
 }
 
-/** Synthesize one environment into `outdir`; returns the files written relative to it. */
-export function synthesizeEnvironment(names: EnvironmentNames, outdir: string): string[] {
-  return writeManifests(buildEnvironment(names), outdir);
+/** Synthesize one environment into `outdir`. */
+export function synthesizeEnvironment(names: EnvironmentNames, outdir: string): void {
+  writeFiles(renderEnvironment(names), outdir);
 }

@@ -66,10 +66,3 @@ export function writeFiles(files: Map<string, string>, outdir: string): void {
   for (const folder of folders) fs.mkdirSync(path.join(outdir, folder), { recursive: true });
   for (const [file, content] of files) fs.writeFileSync(path.join(outdir, file), content);
 }
-
-/** Write every chart of `app` under `outdir/<chart id>/`. Returns the files written, relative to outdir. */
-export function writeManifests(app: App, outdir: string): string[] {
-  const files = renderFiles(app);
-  writeFiles(files, outdir);
-  return [...files.keys()].map((f) => path.join(...f.split('/')));
-}
