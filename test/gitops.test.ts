@@ -1,7 +1,7 @@
 import { HELM_CHARTS } from '../config';
 import { APPS_FOLDER, TEAM_FORBIDDEN_KINDS } from '../charts/gitops';
 import { SYNC_WAVE } from '../charts/lib/platform-chart';
-import { exampleEnvironment, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
+import { exampleEnvironment, helmValues, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 
 describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
   const names = exampleEnvironment(env);
@@ -82,7 +82,7 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
   });
 
   it('signs people in to Argo CD with the IdP: admins by group, read-only for everyone else, no local admin', () => {
-    const values = named(objects, 'Application', 'argocd').spec.source.helm.valuesObject;
+    const values = helmValues(objects, 'argocd');
     expect(values.configs.rbac['policy.csv']).toContain('g, platform-admins, role:admin');
     expect(values.configs.rbac['policy.default']).toBe('role:readonly');
     expect(values.configs.cm['admin.enabled']).toBe(false);
@@ -93,7 +93,7 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
   });
 
   it('exposes the Argo CD UI through the central ingress with TLS', () => {
-    const ingress = named(objects, 'Application', 'argocd').spec.source.helm.valuesObject.server.ingress;
+    const ingress = helmValues(objects, 'argocd').server.ingress;
     expect(ingress).toMatchObject({ enabled: true, ingressClassName: 'nginx', hostname: `argocd.${names.environment.domain}`, tls: true });
     expect(ingress.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
   });
@@ -106,7 +106,7 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
 });
 
 it('runs Argo CD highly available in production only', () => {
-  const values = (env: string) => named(synthesizeObjects(exampleEnvironment(env)), 'Application', 'argocd').spec.source.helm.valuesObject;
+  const values = (env: string) => helmValues(synthesizeObjects(exampleEnvironment(env)), 'argocd');
   expect(values('prod')['redis-ha'].enabled).toBe(true);
   expect(values('prod').server.replicas).toBe(2);
   expect(values('dev')['redis-ha'].enabled).toBe(false);

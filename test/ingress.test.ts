@@ -1,4 +1,4 @@
-import { exampleEnvironment, named, ofKind, synthesizeObjects } from './harness/platform';
+import { exampleEnvironment, helmValues, named, ofKind, synthesizeObjects } from './harness/platform';
 
 /** Every `ingress:` block with enabled: true inside Helm values, with the Application it belongs to. */
 function helmIngresses(objects: ReturnType<typeof synthesizeObjects>): Array<{ app: string; ingress: any }> {
@@ -19,7 +19,7 @@ describe.each(['dev', 'prod'])('ingress and certificates in %s', (env) => {
   const names = exampleEnvironment(env);
   const domain = names.environment.domain;
   const objects = synthesizeObjects(names);
-  const values = (app: string) => named(objects, 'Application', app).spec.source.helm.valuesObject;
+  const values = (app: string) => helmValues(objects, app);
 
   it('issues from Let\'s Encrypt staging and production over HTTP-01, over DNS-01 on Route53, and from a private CA', () => {
     const issuers = Object.fromEntries(ofKind(objects, 'ClusterIssuer').map((i) => [i.metadata.name, i.spec]));

@@ -9,11 +9,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { EnvironmentNames, PLATFORM_NAMESPACES } from '../config';
 import { KIBANA_URL, LOG_STORE_USERS, LOG_STORE_URL } from '../charts/logging';
-import { exampleEnvironment, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
+import { exampleEnvironment, helmValues, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 import { synthesizeInfraVariant } from './harness/infra';
 
-const valuesOf = (objects: ReturnType<typeof synthesizeObjects>, release: string) =>
-  named(objects, 'Application', release)?.spec.source.helm.valuesObject;
 
 /** `[SECTION]` blocks of a classic-mode Fluent Bit config as key/value lists. */
 function sections(config: string): Array<{ name: string; keys: Array<[string, string]> }> {
@@ -27,7 +25,7 @@ const get = (keys: Array<[string, string]>, key: string) => keys.filter(([k]) =>
 describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) => {
   const names = exampleEnvironment(env);
   const objects = synthesizeObjects(names);
-  const fluentBit = valuesOf(objects, 'fluent-bit');
+  const fluentBit = helmValues(objects, 'fluent-bit');
   const job = named(objects, 'Job', 'log-store-setup');
   const script: string = job.spec.template.spec.containers[0].command[2];
 
@@ -169,7 +167,7 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
   });
 
   it('exports cluster health for LogStoreNotGreen as the monitor-only user over verified TLS', () => {
-    const exporter = valuesOf(objects, 'elasticsearch-exporter');
+    const exporter = helmValues(objects, 'elasticsearch-exporter');
     expect(exporter.es.uri).toBe(LOG_STORE_URL);
     expect(exporter.es.ssl).toMatchObject({ enabled: true, ca: { path: '/ssl/ca.crt' } });
     expect(exporter.es.sslSkipVerify).toBeUndefined();
@@ -182,12 +180,12 @@ describe('logging with the AWS OpenSearch backend', () => {
   const toOpenSearch = (d: any) => { d.logging = { backend: 'opensearch' }; };
   const names: EnvironmentNames = variantEnvironment('dev', toOpenSearch);
   const objects = synthesizeObjects(names);
-  const fluentBit = valuesOf(objects, 'fluent-bit');
+  const fluentBit = helmValues(objects, 'fluent-bit');
 
   it('runs no Elasticsearch, Kibana or ECK in the cluster', () => {
     expect(ofKind(objects, 'Elasticsearch')).toEqual([]);
     expect(ofKind(objects, 'Kibana')).toEqual([]);
-    expect(valuesOf(objects, 'eck-operator')).toBeUndefined();
+    expect(helmValues(objects, 'eck-operator')).toBeUndefined();
   });
 
   it('ships with requests signed by the fluent-bit role that infra binds to the same service account', () => {

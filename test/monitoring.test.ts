@@ -9,7 +9,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { PLATFORM_ALERT_GROUPS } from '../charts/monitoring';
 import { ALERT_CASES } from './fixtures/alert-cases';
-import { exampleEnvironment, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
+import { exampleEnvironment, helmValues, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 
 const haveTool = (tool: string) => { try { execFileSync(tool, ['--version'], { stdio: 'pipe' }); return true; } catch { return false; } };
 const tools = haveTool('promtool') && haveTool('amtool');
@@ -24,7 +24,7 @@ const run = (tool: string, args: string[], cwd = work) => execFileSync(tool, arg
 describe.each(['dev', 'prod'])('monitoring in %s', (env) => {
   const names = exampleEnvironment(env);
   const objects = synthesizeObjects(names);
-  const kps = named(objects, 'Application', 'kube-prometheus-stack').spec.source.helm.valuesObject;
+  const kps = helmValues(objects, 'kube-prometheus-stack');
 
   withTools('checked by promtool and amtool', () => {
     it('passes `promtool check rules` for every PrometheusRule in dist', () => {
@@ -111,7 +111,7 @@ describe.each(['dev', 'prod'])('monitoring in %s', (env) => {
 
 it('uses the Azure AD endpoints when the IdP is Azure AD', () => {
   const names = variantEnvironment('dev', (d) => { d.identity.provider = 'azure-ad'; d.identity.issuerURL = 'https://login.microsoftonline.com/tenant-id/v2.0'; });
-  const kps = named(synthesizeObjects(names), 'Application', 'kube-prometheus-stack').spec.source.helm.valuesObject;
+  const kps = helmValues(synthesizeObjects(names), 'kube-prometheus-stack');
   expect(kps.grafana['grafana.ini']['auth.generic_oauth'].token_url).toBe('https://login.microsoftonline.com/tenant-id/oauth2/v2.0/token');
 });
 

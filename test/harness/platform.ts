@@ -31,3 +31,5 @@ export function variantEnvironment(env: string, change: (doc: any) => void): Env
 
 export const ofKind = (objects: PlacedObject[], kind: string) => objects.filter((o) => o.obj.kind === kind).map((o) => o.obj);
 export const named = (objects: PlacedObject[], kind: string, name: string) => ofKind(objects, kind).find((o) => o.metadata.name === name);
+/** The Helm values an Argo CD Application passes to its chart (undefined when there is no such release). */
+export const helmValues = (objects: PlacedObject[], release: string) => named(objects, 'Application', release)?.spec.source.helm.valuesObject;
