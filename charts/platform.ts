@@ -14,6 +14,8 @@ import { MonitoringChart } from './monitoring';
 import { SsoChart } from './sso';
 import { LoggingChart } from './logging';
 import { TeamAppsChart } from './apps';
+import { CapacityChart } from './capacity';
+import { BackupChart } from './backup';
 
 export function buildEnvironment(names: EnvironmentNames): App {
   const app = new App();
@@ -24,6 +26,8 @@ export function buildEnvironment(names: EnvironmentNames): App {
     new MonitoringChart(app, 'monitoring', { names }),
     new SsoChart(app, 'sso', { names }),
     new LoggingChart(app, 'logging', { names }),
+    new CapacityChart(app, 'capacity', { names }),
+    new BackupChart(app, 'backup', { names }),
     ...names.teams.filter((t) => t.apps.length > 0).map((team) => new TeamAppsChart(app, `apps-${team.name}`, { names, team })),
   ];
   const gitops = new GitOpsChart(app, APPS_FOLDER, { names, charts });

@@ -19,10 +19,21 @@ export const PLATFORM_NAMESPACES = {
   externalDns: 'external-dns',
   externalSecrets: 'external-secrets',
   oauth2Proxy: 'oauth2-proxy',
+  /** Karpenter's controller (node autoscaling). */
+  karpenter: 'karpenter',
+  /** The resource metrics API the HorizontalPodAutoscalers read. */
+  metricsServer: 'metrics-server',
+  /** Velero: cluster backups to S3 and CSI volume snapshots. */
+  velero: 'velero',
 } as const;
 
+/** Node label naming the pool a node belongs to: `system` (managed node group) or a Karpenter NodePool's name. */
+export const NODE_POOL_LABEL = 'k8s-platform.io/pool';
+/** The managed node group that runs the platform and Karpenter. */
+export const SYSTEM_NODE_POOL = 'system';
+
 /** Platform components that call AWS APIs and so get an IAM role through EKS Pod Identity. */
-export type AwsComponent = 'cert-manager' | 'external-dns' | 'external-secrets' | 'ebs-csi' | 'fluent-bit';
+export type AwsComponent = 'cert-manager' | 'external-dns' | 'external-secrets' | 'ebs-csi' | 'fluent-bit' | 'karpenter' | 'velero';
 
 /** A Kubernetes service account bound to an IAM role. */
 export interface WorkloadIdentity {
@@ -65,6 +76,8 @@ export class EnvironmentNames {
       ['cert-manager', PLATFORM_NAMESPACES.certManager, 'cert-manager'],
       ['external-dns', PLATFORM_NAMESPACES.externalDns, 'external-dns'],
       ['ebs-csi', 'kube-system', 'ebs-csi-controller-sa'],
+      ['karpenter', PLATFORM_NAMESPACES.karpenter, 'karpenter'],
+      ['velero', PLATFORM_NAMESPACES.velero, 'velero'],
     ];
     if (this.platform.secrets.backend === 'aws-secrets-manager') entries.push(['external-secrets', PLATFORM_NAMESPACES.externalSecrets, 'external-secrets']);
     if (this.platform.logging.backend === 'opensearch') entries.push(['fluent-bit', PLATFORM_NAMESPACES.logging, 'fluent-bit']);
@@ -78,6 +91,35 @@ export class EnvironmentNames {
     const found = this.workloadIdentities.find((w) => w.component === component);
     if (!found) throw new Error(`${component} has no AWS identity in environment ${this.env}`);
     return found;
+  }
+
+  /** IAM role of the nodes Karpenter launches (EC2NodeClass `role`); infra gives it an EC2_LINUX access entry. */
+  get karpenterNodeRoleName(): string {
+    return `${this.clusterName}-karpenter-node`;
+  }
+
+  /** SQS queue EventBridge fills with spot interruptions and instance events for Karpenter. */
+  get karpenterInterruptionQueue(): string {
+    return `${this.clusterName}-karpenter`;
+  }
+
+  /** Tag key and value on the private subnets and the node security group that Karpenter discovers them by. */
+  get karpenterDiscoveryTag(): { key: string; value: string } {
+    return { key: 'karpenter.sh/discovery', value: this.clusterName };
+  }
+
+  /** Alias of the environment's KMS key (infra/encryption-key.ts); node volumes are encrypted with it. */
+  get kmsKeyAlias(): string {
+    return `alias/${this.clusterName}`;
+  }
+
+  get kmsKeyAliasArn(): string {
+    return `arn:aws:kms:${this.platform.aws.region}:${this.platform.aws.accountId}:${this.kmsKeyAlias}`;
+  }
+
+  /** S3 bucket for Velero backups: globally unique, so it carries the account id. */
+  get backupBucket(): string {
+    return `${this.clusterName}-backup-${this.platform.aws.accountId}`;
   }
 
   /** Teams that deploy to this environment. */

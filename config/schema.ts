@@ -7,6 +7,7 @@
  * Defaults are applied here, so everything downstream reads a complete config.
  */
 import { z } from 'zod';
+import { cronMaxGapMinutes } from './cron';
 
 /** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -56,6 +57,44 @@ const nodePool = z.strictObject({
   }
 });
 
+/** A Kubernetes duration as Karpenter and Velero take it: 30s, 5m, 720h, 1h30m. */
+const KUBE_DURATION = /^([0-9]+(s|m|h))+$/;
+const kubeDuration = (example: string) => z.string().regex(KUBE_DURATION, { error: `a duration in hours, minutes or seconds such as ${example}` });
+
+const cron = z.string().refine((c) => cronMaxGapMinutes(c) !== undefined, {
+  error: 'a five-field cron expression (minute hour day-of-month month day-of-week) that runs, such as "0 3 * * *"',
+});
+
+/** Capacity Karpenter adds and removes for team workloads; one NodePool each. */
+const karpenterNodePool = z.strictObject({
+  /** NodePool name; its nodes carry the label k8s-platform.io/pool=<name>. `system` is the managed node group's. */
+  name: dnsLabel('node pool name'),
+  /** EC2 instance families Karpenter may choose from, e.g. [m7i, m6i, c7i]. At least one. */
+  instanceFamilies: z.array(z.string().regex(/^[a-z][a-z0-9-]*[0-9][a-z0-9-]*$/, { error: 'an EC2 instance family such as m7i or c6g' }))
+    .refine((families) => families.length > 0, { error: 'at least one instance family (for example [m7i, m6i]); without one Karpenter could pick any instance type' }),
+  /** `on-demand` and/or `spot`; with both Karpenter prefers spot and falls back to on-demand. Default [on-demand]. */
+  capacityTypes: z.array(z.enum(['on-demand', 'spot'])).min(1).default(['on-demand']),
+  /** CPU architectures. Default [amd64]. */
+  architectures: z.array(z.enum(['amd64', 'arm64'])).min(1).default(['amd64']),
+  /** The most CPU and memory all nodes of this pool may have together: Karpenter launches nothing beyond it. */
+  limits: z.strictObject({ cpu: quantity, memory: quantity }),
+  /** `WhenEmptyOrUnderutilized` also repacks pods onto fewer nodes; `WhenEmpty` only removes empty nodes. Default WhenEmptyOrUnderutilized. */
+  consolidation: z.enum(['WhenEmptyOrUnderutilized', 'WhenEmpty']).default('WhenEmptyOrUnderutilized'),
+  /** How long a node must be consolidatable before Karpenter acts. Default 5m. */
+  consolidateAfter: kubeDuration('5m').default('5m'),
+  /** A node is replaced after this long (new AMIs, no drift). Default 720h (30 days). */
+  expireAfter: kubeDuration('720h').default('720h'),
+  /**
+   * How many nodes (a count or a percentage) Karpenter may disrupt at once, optionally only during
+   * a cron window (`schedule` + `duration`). Default one budget of 10%.
+   */
+  disruptionBudgets: z.array(z.strictObject({
+    nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, { error: 'a node count or percentage such as 1 or 10%' }),
+    schedule: cron.optional(),
+    duration: z.string().regex(/^([0-9]+(h|m))+$/, { error: 'a duration in hours and minutes such as 8h' }).optional(),
+  })).min(1).default([{ nodes: '10%' }]),
+});
+
 const environment = z.strictObject({
   /** Short name; becomes part of the cluster name and the dist/<name> folder. */
   name: dnsLabel('environment name'),
@@ -72,11 +111,18 @@ const environment = z.strictObject({
   /** CIDRs allowed to reach the public endpoint; required to be non-empty when publicEndpoint is true. */
   publicEndpointCidrs: z.array(cidr).default([]),
   nodes: z.strictObject({
-    /** On-demand pool for platform components (tainted CriticalAddonsOnly is not applied: small clusters need the room). */
+    /** EKS managed node group for platform components and Karpenter itself (tainted CriticalAddonsOnly is not applied: small clusters need the room). */
     system: nodePool,
-    /** Pool for team workloads. */
-    workload: nodePool,
   }),
+  /** Karpenter NodePools for team workloads (the system group above runs Karpenter). At least one. */
+  nodePools: z.array(karpenterNodePool).min(1),
+  /** Velero backups of the whole cluster (objects and, through CSI snapshots, EBS volumes). */
+  backup: z.strictObject({
+    /** When backups run, as a five-field cron expression in UTC. Default "0 3 * * *" (daily at 03:00). */
+    schedule: cron.default('0 3 * * *'),
+    /** How long each backup is kept before Velero deletes it. Default 720h (30 days). */
+    ttl: kubeDuration('720h').default('720h'),
+  }).default({ schedule: '0 3 * * *', ttl: '720h' }),
   monitoring: z.strictObject({
     /** How long Prometheus keeps metrics. Default 15d. */
     retention: duration.default('15d'),
@@ -218,11 +264,12 @@ export const platformSchema = z.strictObject({
 export const RESERVED_NAMESPACES = [
   'default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd', 'monitoring', 'logging',
   'log-store', 'elastic-system', 'ingress-nginx', 'cert-manager', 'external-dns', 'external-secrets', 'oauth2-proxy', 'platform',
+  'karpenter', 'metrics-server', 'velero',
 ];
 
 type RawPlatform = {
-  environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[] }>;
-  teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number }> }>;
+  environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[]; nodePools: Array<{ name: string; limits: { cpu: string; memory: string } }> }>;
+  teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string } }> }>;
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string }> };
   secrets: { backend: string; vaultServer?: string; azureVaultUrl?: string; azureTenantId?: string };
   identity: { provider: string; hostedUiDomain?: string };
@@ -279,6 +326,24 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     });
   });
 
+  cfg.environments.forEach((env, i) => {
+    unique(env.nodePools, ['environments', String(i), 'nodePools'], 'node pool');
+    env.nodePools.forEach((p, j) => {
+      if (p.name === 'system') issue(['environments', i, 'nodePools', j, 'name'], 'a node pool name other than "system" (the managed node group that runs the platform)', p.name);
+    });
+    // Team apps run on Karpenter's nodes: pools that cannot hold their minimum replicas leave pods pending forever.
+    const apps = cfg.teams.filter((t) => !t.environments || t.environments.includes(env.name)).flatMap((t) => t.apps);
+    const need = { cpu: 0, memory: 0 };
+    apps.forEach((a) => { need.cpu += a.replicas * parseQuantity(a.resources.cpu); need.memory += a.replicas * parseQuantity(a.resources.memory); });
+    const have = { cpu: 0, memory: 0 };
+    env.nodePools.forEach((p) => { have.cpu += parseQuantity(p.limits.cpu); have.memory += parseQuantity(p.limits.memory); });
+    if (env.nodePools.length > 0 && (have.cpu < need.cpu || have.memory < need.memory)) {
+      issue(['environments', i, 'nodePools'],
+        `node pool limits that add up to at least what this environment's apps request at their minimum replicas (cpu ${formatCpu(need.cpu)}, memory ${formatBytes(need.memory)}; the pools allow cpu ${formatCpu(have.cpu)}, memory ${formatBytes(have.memory)})`,
+        env.nodePools.map((p) => ({ name: p.name, limits: p.limits })));
+    }
+  });
+
   const envNames = new Set(cfg.environments.map((e) => e.name));
   const known = [...envNames].join(', ');
   cfg.teams.forEach((t, i) => {
@@ -305,6 +370,17 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     if (!cfg.secrets.azureTenantId) issue(['secrets', 'azureTenantId'], 'the Azure tenant id when backend is azure-key-vault', undefined);
   }
 }
+
+const QUANTITY_SUFFIX: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+
+/** A Kubernetes quantity (as the schema's `quantity` accepts it) as a number: "500m" = 0.5, "2Gi" = 2147483648. */
+export function parseQuantity(q: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
+  if (!m) return NaN;
+  return Number(m[1]) * (m[2] ? QUANTITY_SUFFIX[m[2]] ?? NaN : 1);
+}
+const formatCpu = (cores: number) => (Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`);
+const formatBytes = (bytes: number) => (bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}Gi` : `${Math.ceil(bytes / 2 ** 20)}Mi`);
 
 /** First and last address of a valid CIDR as integers, or undefined. */
 export function cidrRange(value: string): [number, number] | undefined {

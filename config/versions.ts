@@ -26,6 +26,16 @@ export const HELM_CHARTS = {
   /** elasticsearch_exporter v1.11.0: cluster health for the LogStoreNotGreen alert. */
   elasticsearchExporter: { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-elasticsearch-exporter', version: '7.4.0' },
   oauth2Proxy: { repoURL: 'https://oauth2-proxy.github.io/manifests', chart: 'oauth2-proxy', version: '10.7.0' },
+  /** Karpenter 1.14.1 CRDs (NodePool, NodeClaim, EC2NodeClass), installed a wave before the controller. OCI: no scheme. */
+  karpenterCrd: { repoURL: 'public.ecr.aws/karpenter', chart: 'karpenter-crd', version: '1.14.1' },
+  /** Karpenter 1.14.1 controller; its own bundled CRDs are skipped (karpenterCrd owns them). */
+  karpenter: { repoURL: 'public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' },
+  /** metrics-server v0.8.1: the resource metrics API (metrics.k8s.io) that HPAs scale on. */
+  metricsServer: { repoURL: 'https://kubernetes-sigs.github.io/metrics-server', chart: 'metrics-server', version: '3.13.1' },
+  /** Velero v1.18.1 (chart 12.1.0). */
+  velero: { repoURL: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', version: '12.1.0' },
+  /** prometheus-operator v0.93.1 CRDs alone, a wave before every chart that ships a ServiceMonitor. */
+  prometheusOperatorCrds: { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-operator-crds', version: '31.0.1' },
 } as const satisfies Record<string, HelmChartSource>;
 
 /** Images the platform runs itself (outside Helm charts). */
@@ -35,6 +45,8 @@ export const IMAGES = {
   kibana: '9.1.5',
   /** The log store's setup job (index template, roles, users): curl and a shell, non-root. */
   curl: 'docker.io/curlimages/curl:8.16.0',
+  /** Velero's object store plugin; v1.14.x is the line for Velero 1.18. */
+  veleroPluginForAws: 'docker.io/velero/velero-plugin-for-aws:v1.14.2',
 } as const;
 
 /** EKS managed add-ons for Kubernetes 1.33, pinned (EKS would otherwise pick its default version). */
@@ -44,6 +56,8 @@ export const EKS_ADDONS = {
   'kube-proxy': 'v1.33.0-eksbuild.2',
   'aws-ebs-csi-driver': 'v1.44.0-eksbuild.1',
   'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
+  /** CSI snapshot controller and the VolumeSnapshot CRDs (Velero's volume backups); EKS maintains it, no upstream chart exists. */
+  'snapshot-controller': 'v8.5.0-eksbuild.3',
 } as const;
 
 /** Terraform providers; @cdktf/provider-aws 20.1.0 is generated for exactly AWS provider 5.100.0. */

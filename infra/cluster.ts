@@ -1,7 +1,8 @@
 /**
  * The EKS cluster: private API (public only if configured, and only from listed CIDRs), every
  * control-plane log type, Secrets envelope-encrypted with KMS, API-only authentication with access
- * entries, people logging in through the company IdP, and two managed node pools.
+ * entries, people logging in through the company IdP, and one small managed node group (`system`)
+ * that runs the platform and Karpenter; Karpenter (infra/karpenter.ts) adds the nodes for team workloads.
  */
 import { Construct } from 'constructs';
 import { ITerraformDependable } from 'cdktf';
@@ -14,7 +15,7 @@ import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-p
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { EKS_ADDONS, EnvironmentNames, NodePoolConfig } from '../config';
+import { EKS_ADDONS, EnvironmentNames, NODE_POOL_LABEL, NodePoolConfig, SYSTEM_NODE_POOL } from '../config';
 import { awsManagedPolicy, serviceTrust } from './iam';
 
 export interface ClusterProps {
@@ -27,8 +28,7 @@ export interface ClusterProps {
   readonly addonVersions?: Record<keyof typeof EKS_ADDONS, string>;
 }
 
-/** Node pools: `system` runs the platform, `workload` runs team apps. */
-export const NODE_POOL_LABEL = 'k8s-platform.io/pool';
+export { NODE_POOL_LABEL };
 
 export class Cluster extends Construct {
   readonly cluster: EksCluster;
@@ -79,7 +79,7 @@ export class Cluster extends Construct {
     // Networking and pod identity must run before nodes join, or the nodes never become Ready.
     const earlyAddons = (['vpc-cni', 'eks-pod-identity-agent', 'kube-proxy'] as const).map((a) => this.addon(a, addonVersions[a]));
 
-    const pool = (poolName: 'system' | 'workload', cfg: NodePoolConfig) => new EksNodeGroup(this, `${poolName}-nodes`, {
+    const pool = (poolName: typeof SYSTEM_NODE_POOL, cfg: NodePoolConfig) => new EksNodeGroup(this, `${poolName}-nodes`, {
       clusterName: this.cluster.name,
       nodeGroupName: `${name}-${poolName}`,
       nodeRoleArn: nodeRole.arn,
@@ -91,13 +91,12 @@ export class Cluster extends Construct {
       scalingConfig: { minSize: cfg.minSize, maxSize: cfg.maxSize, desiredSize: cfg.desiredSize },
       updateConfig: { maxUnavailablePercentage: 33 },
       labels: { [NODE_POOL_LABEL]: poolName },
-      // The cluster autoscaler owns the current size once the pool exists.
-      lifecycle: { ignoreChanges: ['scaling_config[0].desired_size'] },
+      // No autoscaler owns this group (Karpenter scales team capacity), so platform.yaml's size applies.
       dependsOn: earlyAddons,
     });
-    this.nodeGroups.push(pool('system', env.nodes.system), pool('workload', env.nodes.workload));
+    this.nodeGroups.push(pool(SYSTEM_NODE_POOL, env.nodes.system));
 
-    (['coredns', 'aws-ebs-csi-driver'] as const).forEach((a) => this.addon(a, addonVersions[a], this.nodeGroups));
+    (['coredns', 'aws-ebs-csi-driver', 'snapshot-controller'] as const).forEach((a) => this.addon(a, addonVersions[a], this.nodeGroups));
 
     // People authenticate with the company IdP; the `oidc:` prefix keeps IdP groups apart from
     // Kubernetes' own (system:masters cannot be claimed by a token).

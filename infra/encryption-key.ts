@@ -5,7 +5,7 @@ import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { policyDocument } from './iam';
 
 /** In a key policy, Resource "*" means "this key". */
-const KEY_ACTIONS = [
+export const KEY_ACTIONS = [
   'kms:Create*', 'kms:Describe*', 'kms:Enable*', 'kms:List*', 'kms:Put*', 'kms:Update*', 'kms:Revoke*',
   'kms:Disable*', 'kms:Get*', 'kms:Delete*', 'kms:TagResource', 'kms:UntagResource', 'kms:ScheduleKeyDeletion',
   'kms:CancelKeyDeletion', 'kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant',
@@ -45,6 +45,20 @@ export class EncryptionKey extends Construct {
           Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
           Resource: ['*'],
           Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:aws:logs:${props.region}:${props.accountId}:log-group:*` } },
+        },
+        {
+          // Spot and fleet launches (Karpenter) attach the encrypted node volumes as these service-linked
+          // roles, which IAM policies cannot reach. Matched by condition, so the key can be created
+          // before the roles exist (EC2 creates them on first use).
+          Sid: 'Ec2ServiceLinkedRolesEncryptNodeVolumes',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey', 'kms:CreateGrant'],
+          Resource: ['*'],
+          Condition: {
+            StringEquals: { 'kms:CallerAccount': props.accountId, 'kms:ViaService': `ec2.${props.region}.amazonaws.com` },
+            ArnEquals: { 'aws:PrincipalArn': ['spot.amazonaws.com/AWSServiceRoleForEC2Spot', 'ec2fleet.amazonaws.com/AWSServiceRoleForEC2Fleet'].map((r) => `arn:aws:iam::${props.accountId}:role/aws-service-role/${r}`) },
+          },
         },
       ]),
     });

@@ -10,6 +10,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association';
 import { AwsComponent, EnvironmentNames } from '../config';
 import { awsManagedPolicy, podIdentityTrust, policyDocument, PolicyStatement } from './iam';
+import { KARPENTER_UNSCOPABLE_ACTIONS } from './karpenter';
 
 export interface WorkloadIdentitiesProps {
   readonly names: EnvironmentNames;
@@ -17,13 +18,15 @@ export interface WorkloadIdentitiesProps {
   readonly hostedZoneArn: string;
   /** ARN of the OpenSearch domain, when logs go to AWS OpenSearch. */
   readonly logDomainArn?: string;
+  /** Statements built by the construct that owns the component's AWS resources (infra/karpenter.ts, infra/backup-bucket.ts). */
+  readonly componentStatements?: Partial<Record<AwsComponent, PolicyStatement[]>>;
 }
 
 /**
  * Actions that AWS does not allow to be scoped to a resource, so `*` is the only possible
  * Resource. Everything else must name its resources (test/infra.test.ts holds us to it).
  */
-export const UNSCOPABLE_ACTIONS = ['route53:ListHostedZones', 'route53:ListHostedZonesByName'];
+export const UNSCOPABLE_ACTIONS = ['route53:ListHostedZones', 'route53:ListHostedZonesByName', ...KARPENTER_UNSCOPABLE_ACTIONS];
 
 export class WorkloadIdentities extends Construct {
   readonly roles = new Map<AwsComponent, IamRole>();
@@ -54,6 +57,8 @@ export class WorkloadIdentities extends Construct {
       'fluent-bit': props.logDomainArn
         ? [{ Effect: 'Allow', Action: ['es:ESHttpGet', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpHead'], Resource: [props.logDomainArn, `${props.logDomainArn}/*`] }]
         : [],
+      karpenter: props.componentStatements?.karpenter ?? [],
+      velero: props.componentStatements?.velero ?? [],
     };
 
     for (const identity of names.workloadIdentities) {

@@ -91,15 +91,15 @@ describe.each(['dev', 'prod'])('environment %s', (envName) => {
   });
 
   it('gives configured admin roles cluster-admin through access entries', () => {
-    expect(res('aws_eks_access_entry').map((e) => e.principal_arn)).toEqual(['arn:aws:iam::123456789012:role/PlatformAdmin']);
+    const standard = res('aws_eks_access_entry').filter((e) => e.type === 'STANDARD');
+    expect(standard.map((e) => e.principal_arn)).toEqual(['arn:aws:iam::123456789012:role/PlatformAdmin']);
     expect(res('aws_eks_access_policy_association')[0].policy_arn).toContain('AmazonEKSClusterAdminPolicy');
   });
 
-  it('sizes a system and a workload node pool from config', () => {
+  it('sizes one managed system node group from config (Karpenter adds the rest)', () => {
     const groups = res('aws_eks_node_group');
     expect(groups.map((g) => [g.node_group_name, g.capacity_type, g.scaling_config])).toEqual([
       [`${env.clusterName}-system`, cfg.nodes.system.capacityType, { min_size: cfg.nodes.system.minSize, max_size: cfg.nodes.system.maxSize, desired_size: cfg.nodes.system.desiredSize }],
-      [`${env.clusterName}-workload`, cfg.nodes.workload.capacityType, { min_size: cfg.nodes.workload.minSize, max_size: cfg.nodes.workload.maxSize, desired_size: cfg.nodes.workload.desiredSize }],
     ]);
   });
 

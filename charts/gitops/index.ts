@@ -95,7 +95,7 @@ export class GitOpsChart extends PlatformChart {
       repoURL: release.chart.repoURL,
       chart: release.chart.chart,
       targetRevision: release.chart.version,
-      helm: { releaseName: release.name, valuesObject: release.values },
+      helm: { releaseName: release.name, valuesObject: release.values, ...(release.skipCrds ? { skipCrds: true } : {}) },
     }, release);
   }
 

@@ -8,6 +8,8 @@ import { EnvironmentNames, HelmChartSource } from '../../config';
 
 /** Argo CD sync waves: namespaces, then operators and their CRDs, then their custom resources, then apps. */
 export const SYNC_WAVE = {
+  /** CRD-only charts: every later chart renders its ServiceMonitors and custom resources against them. */
+  crds: -4,
   namespaces: -3,
   operators: -2,
   controllers: -1,
@@ -29,6 +31,8 @@ export interface HelmRelease {
   readonly podSecurity: PodSecurityLevel;
   /** CRDs too large for client-side apply's annotation need server-side apply. @default false */
   readonly serverSideApply?: boolean;
+  /** Leave out the chart's bundled CRDs because a CRD chart in an earlier wave owns them. @default false */
+  readonly skipCrds?: boolean;
 }
 
 export interface PlatformChartProps {

@@ -19,7 +19,8 @@ export interface AlertGroup {
 }
 
 const RUNBOOKS = 'https://github.com/acme/platform-gitops/blob/main/docs/runbooks.md';
-const rule = (alert: string, severity: AlertRule['labels']['severity'], forDuration: string, expr: string, summary: string, description: string): AlertRule => ({
+/** One alert with its runbook anchor; shared by every file of platform alerts. */
+export const rule = (alert: string, severity: AlertRule['labels']['severity'], forDuration: string, expr: string, summary: string, description: string): AlertRule => ({
   alert,
   expr,
   for: forDuration,

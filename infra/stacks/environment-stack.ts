@@ -4,8 +4,10 @@ import { S3Backend, TerraformOutput, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
 import { EnvironmentNames, PlatformNames } from '../../config';
+import { BackupBucket } from '../backup-bucket';
 import { Cluster } from '../cluster';
 import { EncryptionKey } from '../encryption-key';
+import { Karpenter } from '../karpenter';
 import { LogDomain } from '../log-domain';
 import { Network } from '../network';
 import { WorkloadIdentities } from '../workload-identities';
@@ -45,17 +47,25 @@ export class EnvironmentStack extends TerraformStack {
     const logs = names.platform.logging.backend === 'opensearch'
       ? new LogDomain(this, 'logs', { names, vpcId: network.vpc.id, vpcCidr: env.vpcCidr, subnetIds: network.privateSubnets.map((s) => s.id), kmsKeyArn: key.key.arn, zoneId: zone.zoneId })
       : undefined;
+    const privateSubnetIds = network.privateSubnets.map((s) => s.id);
+    const karpenter = new Karpenter(this, 'karpenter', {
+      names, clusterName: cluster.cluster.name, clusterArn: cluster.cluster.arn, subnetIds: privateSubnetIds,
+      nodeSecurityGroupId: cluster.cluster.vpcConfig.clusterSecurityGroupId, kmsKeyArn: key.key.arn,
+    });
+    const backups = new BackupBucket(this, 'backups', { names });
     new WorkloadIdentities(this, 'identities', {
       names,
       clusterName: cluster.cluster.name,
       hostedZoneArn: zone.arn,
       logDomainArn: logs?.domain.arn,
+      componentStatements: { karpenter: karpenter.controllerStatements, velero: backups.veleroStatements },
     });
 
     new TerraformOutput(this, 'cluster_name', { value: cluster.cluster.name });
     new TerraformOutput(this, 'cluster_endpoint', { value: cluster.cluster.endpoint });
     new TerraformOutput(this, 'kubeconfig_command', { value: `aws eks update-kubeconfig --region ${region} --name ${names.clusterName}` });
     new TerraformOutput(this, 'zone_name_servers', { value: zone.nameServers, description: `Delegate ${env.domain} to these name servers` });
+    new TerraformOutput(this, 'backup_bucket', { value: backups.bucket.bucket, description: 'Velero backups (see README: Restore)' });
     if (logs) new TerraformOutput(this, 'log_domain_endpoint', { value: names.logDomainEndpoint, description: 'Fluent Bit ships here; CNAME to the domain' });
   }
 }

@@ -63,7 +63,8 @@ export class ManifestValidator {
       const head = fs.readFileSync(path.join(crdDir, file), 'utf8');
       const group = /\n  group: (\S+)/.exec(head)?.[1];
       const kind = /\n    kind: (\S+)/.exec(head)?.[1];
-      const versions = [...head.matchAll(/\n  - (?:additionalPrinterColumns:[\s\S]*?\n    )?name: (v[0-9a-z]+)/g)].map((m) => m[1]);
+      // Any list indentation (Karpenter's CRDs indent lists by four); a version name is vN[alpha|betaN].
+      const versions = [...head.matchAll(/\n *- (?:additionalPrinterColumns:[\s\S]*?\n *)?name: (v[0-9]+(?:(?:alpha|beta)[0-9]+)?)\n/g)].map((m) => m[1]);
       if (!group || !kind) continue;
       for (const version of new Set(versions)) {
         this.kinds.set(`${group}/${version}/${kind}`, () => {
