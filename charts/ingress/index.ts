@@ -90,6 +90,9 @@ export class IngressChart extends PlatformChart {
         crds: { enabled: true, keep: true },
         replicaCount: prod ? 2 : 1,
         podDisruptionBudget: { enabled: prod },
+        // The webhook gates every certificate write, the cainjector feeds every webhook its CA.
+        webhook: { replicaCount: prod ? 2 : 1, podDisruptionBudget: { enabled: prod } },
+        cainjector: { replicaCount: prod ? 2 : 1, podDisruptionBudget: { enabled: prod } },
         serviceAccount: { create: true, name: identity('cert-manager').serviceAccount },
         prometheus: { enabled: true, servicemonitor: { enabled: true } },
       },

@@ -158,7 +158,10 @@ export function elasticsearchOutput(names: EnvironmentNames): LogOutput {
 }
 
 /** The Operator that runs Elasticsearch and Kibana. */
-export function eckOperatorRelease(): HelmRelease {
+/** The ECK operator's metrics port (scraped through the chart's PodMonitor). */
+export const ECK_OPERATOR_METRICS_PORT = 8080;
+
+export function eckOperatorRelease(production = false): HelmRelease {
   return {
     name: 'eck-operator',
     namespace: PLATFORM_NAMESPACES.eckOperator,
@@ -171,7 +174,12 @@ export function eckOperatorRelease(): HelmRelease {
       podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
       telemetry: { disabled: true },
-      config: { metricsPort: '0' },
+      // `config.metrics.port` replaces the deprecated `config.metricsPort` (ECK 3.x).
+      config: { metrics: { port: String(ECK_OPERATOR_METRICS_PORT) } },
+      podMonitor: { enabled: true, interval: '30s' },
+      // The operator also serves the validating webhook for Elasticsearch and Kibana; leader election is built in.
+      replicaCount: production ? 2 : 1,
+      podDisruptionBudget: { enabled: production, minAvailable: 1 },
     },
   };
 }
@@ -190,6 +198,8 @@ export function elasticsearchExporterRelease(): HelmRelease {
         uri: LOG_STORE_URL,
         all: true,
         indices: true,
+        // Mappings need view_index_metadata, which the read-only exporter user does not have (403s).
+        indices_mappings: false,
         shards: false,
         snapshots: false,
         ssl: { enabled: true, useExistingSecrets: true, ca: { path: '/ssl/ca.crt' }, client: { enabled: false } },

@@ -47,7 +47,7 @@ export class LoggingChart extends PlatformChart {
       return;
     }
 
-    this.addRelease(eckOperatorRelease());
+    this.addRelease(eckOperatorRelease(names.environment.production));
     this.addRelease(elasticsearchExporterRelease());
     this.addRelease(fluentBitRelease({ names, output: elasticsearchOutput(names) }));
     // Every engineer reads logs: the platform's and every team's (one store, no per-team split).

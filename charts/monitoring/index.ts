@@ -14,6 +14,7 @@ import { PlatformSecret } from '../lib/platform-secret';
 import { ALERTMANAGER_RECEIVERS_SECRET, alertmanagerConfig } from './alertmanager-config';
 import { PLATFORM_ALERT_GROUPS } from './alert-rules';
 import { PlatformDashboards } from './dashboards';
+import { prometheusOperatorCrdsRelease } from './operator-crds';
 import { ssoIngressValues } from '../sso';
 
 export * from './alert-rules';
@@ -61,6 +62,7 @@ export class MonitoringChart extends PlatformChart {
     const grafanaHost = names.hostname('grafana');
     const idp = names.platform.identity;
 
+    this.addRelease(prometheusOperatorCrdsRelease());
     this.addRelease({
       name: 'kube-prometheus-stack',
       namespace: ns,
@@ -69,13 +71,15 @@ export class MonitoringChart extends PlatformChart {
       podSecurity: 'privileged', // node-exporter reads the host's /proc and /sys
       serverSideApply: true,
       values: {
-        crds: { enabled: true },
+        crds: { enabled: false }, // prometheus-operator-crds, a wave earlier (operator-crds.ts)
         // EKS runs etcd, the scheduler and the controller manager out of reach: their rules only ever fire falsely.
         defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false, windows: false } },
         kubeEtcd: { enabled: false },
         kubeScheduler: { enabled: false },
         kubeControllerManager: { enabled: false },
         kubeProxy: { enabled: false },
+        // In production the PrometheusRule webhook runs as its own two replicas, not inside the single operator.
+        prometheusOperator: { admissionWebhooks: { deployment: { enabled: prod, replicas: prod ? 2 : 1, podDisruptionBudget: { enabled: prod } } } },
         prometheus: {
           prometheusSpec: {
             replicas: prod ? 2 : 1,

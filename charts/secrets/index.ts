@@ -49,6 +49,12 @@ export class SecretsChart extends PlatformChart {
       values: {
         installCRDs: true,
         replicaCount: names.environment.production ? 2 : 1,
+        // Two controllers without a leader would both reconcile every ExternalSecret and race.
+        leaderElect: true,
+        podDisruptionBudget: { enabled: names.environment.production, minAvailable: 1 },
+        // Every ExternalSecret and store write passes the webhook: one pod must not gate them all.
+        webhook: { replicaCount: names.environment.production ? 2 : 1, podDisruptionBudget: { enabled: names.environment.production, minAvailable: 1 } },
+        certController: { replicaCount: names.environment.production ? 2 : 1, podDisruptionBudget: { enabled: names.environment.production, minAvailable: 1 } },
         // The service account name is part of the contract with infra (Pod Identity association).
         serviceAccount: { create: true, name: 'external-secrets' },
         serviceMonitor: { enabled: true },

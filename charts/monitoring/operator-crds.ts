@@ -1,0 +1,20 @@
+/**
+ * The prometheus-operator CRDs (ServiceMonitor, PodMonitor, PrometheusRule, ...) on their own, in the
+ * CRD wave before every other chart: charts that render their ServiceMonitor only when the API
+ * exists (Karpenter, External Secrets, Velero's autodetect) then render it on a fresh cluster too,
+ * instead of silently leaving it out until a later sync.
+ */
+import { HELM_CHARTS, PLATFORM_NAMESPACES } from '../../config';
+import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
+
+export function prometheusOperatorCrdsRelease(): HelmRelease {
+  return {
+    name: 'prometheus-operator-crds',
+    namespace: PLATFORM_NAMESPACES.monitoring,
+    chart: HELM_CHARTS.prometheusOperatorCrds,
+    wave: SYNC_WAVE.crds,
+    podSecurity: 'privileged', // the monitoring namespace: node-exporter reads the host
+    serverSideApply: true,
+    values: {},
+  };
+}
