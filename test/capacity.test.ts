@@ -11,23 +11,9 @@ import { CAPACITY_ALERT_CASES } from './fixtures/capacity-alert-cases';
 import { exampleDoc } from './fixtures/invalid-configs';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
 import { PlacedObject } from './harness/platform';
+import { folderWave, helmSources } from './harness/helm-sources';
 import { havePromtool, promtoolTestRules } from './harness/promtool';
 import * as yaml from 'js-yaml';
-
-/** Every upstream Helm chart of an environment (Application, or ApplicationSet template in fleet mode). */
-export function helmSources(objects: PlacedObject[]): Array<{ name: string; wave: number; namespace: string; source: any }> {
-  return objects.filter((o) => o.obj.kind === 'Application' || o.obj.kind === 'ApplicationSet').flatMap((o) => {
-    const spec = o.obj.kind === 'Application' ? o.obj.spec : o.obj.spec.template.spec;
-    return spec.source?.chart
-      ? [{ name: o.obj.metadata.name, wave: Number(o.obj.metadata.annotations['argocd.argoproj.io/sync-wave']), namespace: spec.destination.namespace, source: spec.source }]
-      : [];
-  });
-}
-const folderWave = (objects: PlacedObject[], folder: string) => {
-  const app = objects.find((o) => (o.obj.kind === 'Application' || o.obj.kind === 'ApplicationSet')
-    && String((o.obj.kind === 'Application' ? o.obj.spec : o.obj.spec.template.spec).source.path ?? '').endsWith(`/${folder}`));
-  return Number(app!.obj.metadata.annotations['argocd.argoproj.io/sync-wave']);
-};
 
 /** The metrics APIs the platform installs: resource metrics when metrics-server is there; no custom or external adapter. */
 function metricsApis(objects: PlacedObject[]): Set<string> {
