@@ -1,0 +1,83 @@
+/**
+ * High availability of the platform's own controllers, read from the Helm values each environment
+ * passes (what each value does at the pinned chart version is in fixtures/chart-availability.ts):
+ * in production, every controller with more than one replica elects a leader, and everything the
+ * API server calls (admission webhooks, aggregated APIs) runs at least two replicas with a
+ * PodDisruptionBudget. Everywhere, a controller without leader election runs exactly one replica.
+ */
+import { CHART_AVAILABILITY, CHARTS_WITHOUT_CONTROLLERS } from './fixtures/chart-availability';
+import { fixtureEnvironments, objectsOf } from './harness/fixtures';
+import { helmSources } from './harness/helm-sources';
+import { PlacedObject } from './harness/platform';
+
+/** Each way the environment's charts would lose availability or race, one line each. */
+export function availabilityProblems(objects: PlacedObject[], production: boolean): string[] {
+  const problems: string[] = [];
+  for (const { name, source } of helmSources(objects)) {
+    const workloads = CHART_AVAILABILITY[source.chart];
+    if (!workloads) {
+      if (!CHARTS_WITHOUT_CONTROLLERS.includes(source.chart)) problems.push(`${name}: chart ${source.chart} is not described in fixtures/chart-availability.ts`);
+      continue;
+    }
+    const values = source.helm.valuesObject ?? {};
+    for (const w of workloads) {
+      const replicas = w.replicas(values);
+      const id = `${name}/${w.name}`;
+      if (w.controller && replicas > 1 && !w.leaderElection(values)) problems.push(`${id}: ${replicas} replicas without leader election reconcile the same objects and race`);
+      if (production && w.servesApiServer && replicas < 2) problems.push(`${id}: the API server calls it, but it runs ${replicas} replica in production`);
+      if (production && w.servesApiServer && !w.disruptionBudget(values)) problems.push(`${id}: the API server calls it, but no PodDisruptionBudget keeps one replica up during node drains`);
+    }
+  }
+  return problems;
+}
+
+describe.each(fixtureEnvironments())('availability in $label', (fx) => {
+  const objects = objectsOf(fx);
+  const production = fx.names.environment.production;
+
+  it(`has ${production ? 'leader election for replicated controllers and two replicas with a PDB for every webhook' : 'no replicated controller without leader election'}`, () => {
+    expect(availabilityProblems(objects, production)).toEqual([]);
+  });
+});
+
+describe('the availability model itself', () => {
+  const prod = fixtureEnvironments().find((f) => f.names.environment.production)!;
+  const objects = objectsOf(prod);
+  /** The production objects with one release's values changed. */
+  const withValues = (release: string, change: (v: any) => void): PlacedObject[] => objects.map((o) => {
+    if (!((o.obj.kind === 'Application' || o.obj.kind === 'ApplicationSet') && o.obj.metadata.name === release)) return o;
+    const obj = JSON.parse(JSON.stringify(o.obj));
+    change((obj.kind === 'Application' ? obj.spec : obj.spec.template.spec).source.helm.valuesObject);
+    return { ...o, obj };
+  });
+
+  it('refuses two External Secrets controllers without leader election', () => {
+    expect(availabilityProblems(withValues('external-secrets', (v) => { v.leaderElect = false; }), true))
+      .toEqual(expect.arrayContaining([expect.stringContaining('external-secrets/controller: 2 replicas without leader election')]));
+  });
+
+  it('refuses a single cert-manager webhook in production', () => {
+    expect(availabilityProblems(withValues('cert-manager', (v) => { v.webhook.replicaCount = 1; }), true))
+      .toEqual([expect.stringContaining('cert-manager/webhook: the API server calls it, but it runs 1 replica in production')]);
+  });
+
+  it('refuses a replicated webhook without a PodDisruptionBudget in production', () => {
+    expect(availabilityProblems(withValues('external-secrets', (v) => { v.webhook.podDisruptionBudget.enabled = false; }), true))
+      .toEqual([expect.stringContaining('external-secrets/webhook: the API server calls it, but no PodDisruptionBudget')]);
+  });
+
+  it('refuses a second external-dns, which has no leader election', () => {
+    expect(availabilityProblems(withValues('external-dns', (v) => { v.replicaCount = 2; }), false))
+      .toEqual([expect.stringContaining('external-dns/controller: 2 replicas without leader election')]);
+  });
+
+  it('refuses a chart it knows nothing about', () => {
+    const unknown = withValues('velero', () => undefined).map((o) => (o.obj.metadata.name === 'velero' && o.obj.kind.startsWith('Application')
+      ? { ...o, obj: JSON.parse(JSON.stringify(o.obj).replace('"chart":"velero"', '"chart":"mystery-operator"')) } : o));
+    expect(availabilityProblems(unknown, true)).toEqual([expect.stringContaining('chart mystery-operator is not described')]);
+  });
+
+  it('accepts the same values for a non-production environment with single webhooks', () => {
+    expect(availabilityProblems(withValues('cert-manager', (v) => { v.webhook.replicaCount = 1; }), false)).toEqual([]);
+  });
+});
