@@ -90,8 +90,15 @@ const karpenterNodePool = z.strictObject({
    */
   disruptionBudgets: z.array(z.strictObject({
     nodes: z.string().regex(/^((100|[0-9]{1,2})%|[0-9]+)$/, { error: 'a node count or percentage such as 1 or 10%' }),
+    /** Start of the window the budget applies in (cron, UTC); needs `duration`. */
     schedule: cron.optional(),
-    duration: z.string().regex(/^([0-9]+(h|m))+$/, { error: 'a duration in hours and minutes such as 8h' }).optional(),
+    /** Length of that window, such as 8h or 1h30m; needs `schedule`. */
+    duration: z.string().regex(/^(?=[0-9])([0-9]+h)?([0-9]+m)?$/, { error: 'a duration in hours and minutes such as 8h or 1h30m' }).optional(),
+  }).superRefine((b, ctx) => {
+    // The NodePool CRD refuses one without the other.
+    if ((b.schedule === undefined) !== (b.duration === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [b.schedule === undefined ? 'schedule' : 'duration'], message: 'schedule and duration together (a budget window needs both)', input: undefined });
+    }
   })).min(1).default([{ nodes: '10%' }]),
 });
 

@@ -7,7 +7,7 @@
  */
 import { CHART_AVAILABILITY, CHARTS_WITHOUT_CONTROLLERS } from './fixtures/chart-availability';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
-import { helmSources } from './harness/helm-sources';
+import { folderWave, helmSources } from './harness/helm-sources';
 import { PlacedObject } from './harness/platform';
 
 /** Each way the environment's charts would lose availability or race, one line each. */
@@ -80,4 +80,44 @@ describe('the availability model itself', () => {
   it('accepts the same values for a non-production environment with single webhooks', () => {
     expect(availabilityProblems(withValues('cert-manager', (v) => { v.webhook.replicaCount = 1; }), false)).toEqual([]);
   });
+});
+
+/**
+ * Charts render their ServiceMonitors and PodMonitors only when Argo CD's view of the cluster
+ * already has monitoring.coreos.com (several check .Capabilities), so the CRDs must be synced in an
+ * earlier wave than every chart that enables one and every folder that holds one.
+ */
+export function monitoringOrderProblems(objects: PlacedObject[]): string[] {
+  const sources = helmSources(objects);
+  const crds = sources.find((h) => h.source.chart === 'prometheus-operator-crds');
+  if (!crds) return ['no prometheus-operator-crds release'];
+  const problems: string[] = [];
+  const enablesMonitor = (v: unknown): boolean => {
+    if (!v || typeof v !== 'object') return false;
+    return Object.entries(v as Record<string, unknown>).some(([k, x]) =>
+      (/^(serviceMonitor|servicemonitor|podMonitor)$/.test(k) && (x as any)?.enabled === true) || enablesMonitor(x));
+  };
+  for (const h of sources) {
+    if (h !== crds && enablesMonitor(h.source.helm.valuesObject) && h.wave <= crds.wave) problems.push(`${h.name} renders a monitor in wave ${h.wave}, not after the CRDs (wave ${crds.wave})`);
+    if (h.source.chart === 'kube-prometheus-stack' && h.source.helm.valuesObject.crds?.enabled !== false) problems.push(`${h.name} installs the CRDs a second time`);
+  }
+  const folders = new Set(objects.filter((o) => String(o.obj.apiVersion).startsWith('monitoring.coreos.com/')).map((o) => o.folder));
+  for (const folder of folders) {
+    const wave = folderWave(objects, folder);
+    if (wave <= crds.wave) problems.push(`folder ${folder} holds monitoring objects in wave ${wave}, not after the CRDs`);
+  }
+  return problems;
+}
+
+describe.each(fixtureEnvironments())('monitoring on a fresh cluster in $label', (fx) => {
+  it('syncs the prometheus-operator CRDs before every chart and folder that uses them', () => {
+    expect(monitoringOrderProblems(objectsOf(fx))).toEqual([]);
+  });
+});
+
+it('refuses a chart whose ServiceMonitor would sync in the same wave as the CRDs', () => {
+  const fx = fixtureEnvironments()[0];
+  const moved = objectsOf(fx).map((o) => (o.obj.metadata?.name === 'karpenter' && o.obj.kind.startsWith('Application')
+    ? { ...o, obj: { ...o.obj, metadata: { ...o.obj.metadata, annotations: { ...o.obj.metadata.annotations, 'argocd.argoproj.io/sync-wave': '-4' } } } } : o));
+  expect(monitoringOrderProblems(moved)).toEqual([expect.stringContaining('karpenter renders a monitor in wave -4')]);
 });
