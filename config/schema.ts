@@ -275,6 +275,7 @@ export const RESERVED_NAMESPACES = [
 ];
 
 type RawPlatform = {
+  organization: { name: string };
   environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[]; nodePools: Array<{ name: string; limits: { cpu: string; memory: string } }> }>;
   teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string } }> }>;
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string }> };
@@ -334,6 +335,9 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   });
 
   cfg.environments.forEach((env, i) => {
+    // The backup bucket (<org>-<env>-backup-<account id>) is the longest derived name with a hard limit: S3's 63 characters.
+    const bucket = `${cfg.organization.name}-${env.name}-backup-000000000000`;
+    if (bucket.length > 63) issue(['environments', i, 'name'], `an environment name at most ${env.name.length - (bucket.length - 63)} characters long with this organization name (the backup bucket name <org>-<env>-backup-<account id> allows 63)`, env.name);
     unique(env.nodePools, ['environments', String(i), 'nodePools'], 'node pool');
     env.nodePools.forEach((p, j) => {
       if (p.name === 'system') issue(['environments', i, 'nodePools', j, 'name'], 'a node pool name other than "system" (the managed node group that runs the platform)', p.name);

@@ -24,13 +24,13 @@ export const KARPENTER_UNSCOPABLE_ACTIONS = [
   'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets', 'pricing:GetProducts', 'iam:ListInstanceProfiles',
 ];
 
-/** EventBridge events Karpenter acts on before AWS takes the instance away. */
+/** EventBridge events Karpenter acts on before AWS takes the instance away. Short ids: rule names allow 64 characters. */
 export const INTERRUPTION_EVENTS: Array<{ id: string; source: string; detailType: string }> = [
-  { id: 'scheduled-change', source: 'aws.health', detailType: 'AWS Health Event' },
-  { id: 'spot-interruption', source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
+  { id: 'health', source: 'aws.health', detailType: 'AWS Health Event' },
+  { id: 'spot', source: 'aws.ec2', detailType: 'EC2 Spot Instance Interruption Warning' },
   { id: 'rebalance', source: 'aws.ec2', detailType: 'EC2 Instance Rebalance Recommendation' },
-  { id: 'instance-state-change', source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
-  { id: 'capacity-reservation-interruption', source: 'aws.ec2', detailType: 'EC2 Capacity Reservation Instance Interruption Warning' },
+  { id: 'state', source: 'aws.ec2', detailType: 'EC2 Instance State-change Notification' },
+  { id: 'reservation', source: 'aws.ec2', detailType: 'EC2 Capacity Reservation Instance Interruption Warning' },
 ];
 
 export interface KarpenterProps {
