@@ -121,3 +121,16 @@ it('refuses a chart whose ServiceMonitor would sync in the same wave as the CRDs
     ? { ...o, obj: { ...o.obj, metadata: { ...o.obj.metadata, annotations: { ...o.obj.metadata.annotations, 'argocd.argoproj.io/sync-wave': '-4' } } } } : o));
   expect(monitoringOrderProblems(moved)).toEqual([expect.stringContaining('karpenter renders a monitor in wave -4')]);
 });
+
+describe.each(fixtureEnvironments())('CRD charts in $label', (fx) => {
+  it('tell Argo CD never to prune or delete the CRDs that every NodePool and monitor depends on', () => {
+    const sources = helmSources(objectsOf(fx));
+    const annotations = (chart: string) => {
+      const values = sources.find((h) => h.source.chart === chart)!.source.helm.valuesObject;
+      return chart === 'karpenter-crd' ? values.additionalAnnotations : values.crds.annotations;
+    };
+    for (const chart of ['karpenter-crd', 'prometheus-operator-crds']) {
+      expect(annotations(chart)['argocd.argoproj.io/sync-options'].split(',')).toEqual(expect.arrayContaining(['Prune=false', 'Delete=false']));
+    }
+  });
+});

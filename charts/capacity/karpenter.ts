@@ -7,7 +7,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EnvironmentConfig, EnvironmentNames, HELM_CHARTS, NODE_POOL_LABEL, PLATFORM_NAMESPACES, SYSTEM_NODE_POOL } from '../../config';
-import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
+import { HelmRelease, KEEP_CRD_SYNC_OPTIONS, SYNC_WAVE } from '../lib/platform-chart';
 
 /** Service account of the controller; infra binds the controller role to it (config/names.ts). */
 export const KARPENTER_SERVICE_ACCOUNT = 'karpenter';
@@ -23,7 +23,7 @@ export function karpenterCrdRelease(): HelmRelease {
     wave: SYNC_WAVE.crds,
     podSecurity: 'restricted',
     serverSideApply: true,
-    values: {},
+    values: { additionalAnnotations: KEEP_CRD_SYNC_OPTIONS },
   };
 }
 

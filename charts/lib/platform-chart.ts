@@ -17,6 +17,12 @@ export const SYNC_WAVE = {
   teams: 1,
 } as const;
 
+/**
+ * Sync options for CRDs that Argo CD must never delete: removing a CRD deletes every object of
+ * its kind in the cluster (every NodePool, so every Karpenter node; every ServiceMonitor and rule).
+ */
+export const KEEP_CRD_SYNC_OPTIONS = { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' };
+
 /** Pod Security level of a platform namespace. Node agents need host access; everything else is fenced. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 

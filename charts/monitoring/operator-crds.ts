@@ -5,7 +5,7 @@
  * instead of silently leaving it out until a later sync.
  */
 import { HELM_CHARTS, PLATFORM_NAMESPACES } from '../../config';
-import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
+import { HelmRelease, KEEP_CRD_SYNC_OPTIONS, SYNC_WAVE } from '../lib/platform-chart';
 
 export function prometheusOperatorCrdsRelease(): HelmRelease {
   return {
@@ -15,6 +15,6 @@ export function prometheusOperatorCrdsRelease(): HelmRelease {
     wave: SYNC_WAVE.crds,
     podSecurity: 'privileged', // the monitoring namespace: node-exporter reads the host
     serverSideApply: true,
-    values: {},
+    values: { crds: { annotations: KEEP_CRD_SYNC_OPTIONS } },
   };
 }
