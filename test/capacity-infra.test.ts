@@ -3,7 +3,7 @@
  * entry, interruption queue, event rules and discovery tags; the controller's policy; the backup
  * bucket and Velero's policy. Names must be the ones the charts use (config/names.ts).
  */
-import { EnvironmentNames } from '../config';
+import { EKS_ADDONS, EnvironmentNames } from '../config';
 import { INTERRUPTION_EVENTS } from '../infra/karpenter';
 import { fixtures } from './harness/fixtures';
 import { synthesizeInfra } from './harness/infra';
@@ -60,6 +60,10 @@ describe.each(fixtures().map((f) => ({ label: f.name, file: f.file })))('$label'
       expect(sid('AllowInterruptionQueueActions').Resource).toEqual([expect.stringMatching(/^\$\{aws_sqs_queue\..*\.arn\}$/)]);
       expect(sid('AllowScopedDeletion').Condition.StringEquals).toEqual({ [`aws:ResourceTag/kubernetes.io/cluster/${names.clusterName}`]: 'owned' });
       expect(sid('AllowScopedEC2InstanceActionsWithTags').Condition.StringEquals['aws:RequestTag/eks:eks-cluster-name']).toBe(names.clusterName);
+    });
+
+    it('installs the CSI snapshot controller (and its CRDs) that Velero\'s VolumeSnapshotClass needs, at its pinned version', () => {
+      expect(res('aws_eks_addon').find((a) => a.addon_name === 'snapshot-controller')?.addon_version).toBe(EKS_ADDONS['snapshot-controller']);
     });
 
     it('encrypts node volumes with the key behind the alias the EC2NodeClass names', () => {
