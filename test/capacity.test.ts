@@ -13,6 +13,7 @@ import { fixtureEnvironments, objectsOf } from './harness/fixtures';
 import { PlacedObject } from './harness/platform';
 import { folderWave, helmSources } from './harness/helm-sources';
 import { havePromtool, promtoolTestRules } from './harness/promtool';
+import { CrdRules } from './harness/crd-rules';
 import * as yaml from 'js-yaml';
 
 /** The metrics APIs the platform installs: resource metrics when metrics-server is there; no custom or external adapter. */
@@ -195,5 +196,37 @@ describe('cron schedules', () => {
     const rules = CAPACITY_ALERT_GROUPS.flatMap((g) => g.rules);
     expect(rules.find((r) => r.alert === 'PodsUnschedulable')!.for).toBe('10m');
     expect(rules.map((r) => r.alert)).toEqual(expect.arrayContaining(['KarpenterNodeLaunchFailing', 'NodePoolAtLimit']));
+  });
+});
+
+describe('the CRDs\' own rules (CEL, as the API server runs them)', () => {
+  const rules = new CrdRules(['karpenter.sh_nodepools.yaml', 'karpenter.k8s.aws_ec2nodeclasses.yaml', 'velero.io_schedules.yaml',
+    'velero.io_backupstoragelocations.yaml', 'snapshot.storage.k8s.io_volumesnapshotclasses.yaml']);
+
+  it.each(fixtureEnvironments().map((fx) => [fx.label, fx] as const))('admits every NodePool, EC2NodeClass and Velero object of %s', (_label, fx) => {
+    const objects = objectsOf(fx).map((o) => o.obj).filter((o) => rules.covers(o));
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['NodePool', 'EC2NodeClass', 'Schedule']));
+    expect(objects.flatMap((o) => rules.check(o).map((p) => `${o.kind}/${o.metadata.name}${p}`))).toEqual([]);
+  });
+
+  const objects = objectsOf(fixtureEnvironments()[0]).map((o) => o.obj);
+  const copy = (kind: string) => JSON.parse(JSON.stringify(objects.find((o) => o.kind === kind)));
+
+  it('refuses an EC2NodeClass with both a role and an instance profile', () => {
+    const nodeClass = copy('EC2NodeClass');
+    nodeClass.spec.instanceProfile = 'extra';
+    expect(rules.check(nodeClass)).toEqual([".spec: must specify exactly one of ['role', 'instanceProfile']"]);
+  });
+
+  it('refuses a disruption budget with a schedule but no duration', () => {
+    const pool = copy('NodePool');
+    pool.spec.disruption.budgets = [{ nodes: '0', schedule: '0 8 * * *' }];
+    expect(rules.check(pool).join('\n')).toContain("'schedule' must be set with 'duration'");
+  });
+
+  it('refuses a requirement on a restricted karpenter.sh label', () => {
+    const pool = copy('NodePool');
+    pool.spec.template.spec.requirements.push({ key: 'karpenter.sh/unknown', operator: 'In', values: ['x'] });
+    expect(rules.check(pool).join('\n')).toContain('label domain "karpenter.sh" is restricted');
   });
 });
