@@ -49,7 +49,8 @@ describe('shared names', () => {
       roleName: 'acme-dev-cert-manager', roleArn: 'arn:aws:iam::123456789012:role/acme-dev-cert-manager',
     });
     expect(dev.platformSecret('grafana/oidc')).toBe('acme/dev/platform/grafana/oidc');
-    expect(dev.hostname('grafana')).toBe('grafana.dev.acme.example');
+    expect(dev.hostname('grafana')).toBe('grafana.platform.dev.acme.example');
+    expect(dev.appHostname(dev.teams[0], dev.teams[0].apps[0])).toBe('api.payments.apps.dev.acme.example');
   });
 
   it('refuses every platform namespace as a team name', () => {

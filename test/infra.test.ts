@@ -84,7 +84,7 @@ describe.each(['dev', 'prod'])('environment %s', (envName) => {
     const [idp] = res('aws_eks_identity_provider_config');
     expect(idp.oidc).toMatchObject({
       issuer_url: names.platform.identity.issuerURL,
-      client_id: names.platform.identity.clientId,
+      client_id: names.platform.identity.clients.kubernetes,
       groups_claim: 'groups',
       groups_prefix: env.oidcGroup(''),
     });

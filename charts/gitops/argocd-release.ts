@@ -1,10 +1,9 @@
 /**
  * Argo CD itself, as a Helm release managed by Argo CD: SSO with the company IdP, group-based RBAC,
- * HA in production, UI behind the central ingress with TLS.
+ * HA in production, UI behind the gateway's SSO (its route is in the gitops chart).
  */
 import { EnvironmentNames, HELM_CHARTS, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
-import { platformIngressAnnotations, INGRESS_CLASS } from '../lib/ingress-defaults';
 
 /** Secret (created by an ExternalSecret) holding the OIDC client secret; Argo CD reads `$argocd-oidc:clientSecret`. */
 export const ARGOCD_OIDC_SECRET = 'argocd-oidc';
@@ -42,14 +41,14 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
       global: { domain: host },
       crds: { keep: true },
       configs: {
-        params: { 'server.insecure': true }, // TLS ends at the ingress controller
+        params: { 'server.insecure': true }, // TLS ends at the gateway
         cm: {
           url: `https://${host}`,
           'admin.enabled': false, // people log in with the IdP; break-glass is kubectl with an admin role
           'oidc.config': [
             `name: ${idp.provider}`,
             `issuer: ${idp.issuerURL}`,
-            `clientID: ${idp.clientId}`,
+            `clientID: ${idp.clients.argocd}`, // its own audience: Argo CD refuses tokens issued to the Kubernetes API
             `clientSecret: $${ARGOCD_OIDC_SECRET}:clientSecret`,
             'requestedScopes: ["openid", "profile", "email", "groups"]',
           ].join('\n') + '\n',
@@ -75,13 +74,8 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
       server: {
         replicas: prod ? 2 : 1,
         metrics: { enabled: true, serviceMonitor: { enabled: true } },
-        ingress: {
-          enabled: true,
-          ingressClassName: INGRESS_CLASS,
-          hostname: host,
-          annotations: platformIngressAnnotations(),
-          tls: true,
-        },
+        // Served by an HTTPRoute on the gateway (PlatformUiRoute), not the chart's Ingress.
+        ingress: { enabled: false },
       },
       repoServer: { replicas: prod ? 2 : 1, metrics: { enabled: true, serviceMonitor: { enabled: true } } },
       applicationSet: { replicas: prod ? 2 : 1 },

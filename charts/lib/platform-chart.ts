@@ -29,6 +29,8 @@ export interface HelmRelease {
   readonly podSecurity: PodSecurityLevel;
   /** CRDs too large for client-side apply's annotation need server-side apply. @default false */
   readonly serverSideApply?: boolean;
+  /** Leave out the chart's crds/ folder (Argo CD `helm.skipCrds`) when another release owns those CRDs. @default false */
+  readonly skipCrds?: boolean;
 }
 
 export interface PlatformChartProps {
