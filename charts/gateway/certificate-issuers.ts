@@ -71,7 +71,8 @@ export class CertificateIssuers extends Construct {
     });
     // cert-manager puts the challenge route in the Certificate's namespace; the HTTP listener admits
     // routes from the gateway's namespace only, so only the platform's own certificates solve here.
-    const http01 = { http01: { gatewayHTTPRoute: { parentRefs: [{
+    // (The binding's field is gatewayHttpRoute; it writes gatewayHTTPRoute.)
+    const http01 = { http01: { gatewayHttpRoute: { parentRefs: [{
       group: 'gateway.networking.k8s.io', kind: 'Gateway', name: PLATFORM_GATEWAY.name, namespace: PLATFORM_GATEWAY.namespace, sectionName: HTTP_LISTENER,
     }] } } };
     acme(CLUSTER_ISSUERS.letsencryptStaging, ACME.staging, http01);
