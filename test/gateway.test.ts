@@ -220,7 +220,7 @@ describe.each(fixtureEnvironments())('$label', (env) => {
           expect(l.hostname).toBeDefined();
         }
       }
-      expect(helmValues(objectsOf(env), 'cert-manager').config).toMatchObject({ enableGatewayAPI: true });
+      expect(helmValues(objectsOf(env), 'cert-manager').config).toMatchObject({ gatewayAPI: { enabled: true } });
     });
 
     it('solves HTTP-01 through the gateway\'s plain-HTTP listener, which admits only the gateway\'s namespace', () => {
@@ -237,6 +237,7 @@ describe.each(fixtureEnvironments())('$label', (env) => {
     it('publishes the hostnames of accepted HTTPRoutes in the environment zone only, as this cluster\'s records', () => {
       const v = helmValues(objectsOf(env), 'external-dns');
       expect(v.sources).toEqual(['gateway-httproute']);
+      expect(v.enableGatewayListenerSets).toBe(true);
       expect(v.domainFilters).toEqual([names.environment.domain]);
       expect(v.txtOwnerId).toBe(names.clusterName);
     });

@@ -115,6 +115,8 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
     expect(eg.helm.skipCrds).toBe(true);
     expect(eg.helm.valuesObject.crds).toEqual({ enabled: false });
     expect(eg).toMatchObject({ repoURL: 'docker.io/envoyproxy', chart: 'gateway-helm', targetRevision: 'v1.9.0' });
+    // Argo CD only pulls from an OCI registry declared as a Helm repository with OCI on.
+    expect(Object.values(helmValues(objects, 'argocd').configs.repositories)).toEqual([{ name: 'docker-io-envoyproxy', url: 'docker.io/envoyproxy', type: 'helm', enableOCI: 'true' }]);
   });
 
   it('reads repository credentials from the secret backend, never from git', () => {

@@ -45,7 +45,9 @@ export function certManagerRelease(names: EnvironmentNames): HelmRelease {
       config: {
         apiVersion: 'controller.config.cert-manager.io/v1alpha1',
         kind: 'ControllerConfiguration',
-        enableGatewayAPI: true,
+        // v1.21's field (enableGatewayAPI is deprecated). ListenerSet support stays off: it is
+        // behind an alpha feature gate, so the team wildcards are explicit Certificates.
+        gatewayAPI: { enabled: true },
       },
       replicaCount: prod ? 2 : 1,
       podDisruptionBudget: { enabled: prod },

@@ -17,6 +17,8 @@ export function externalDnsRelease(names: EnvironmentNames): HelmRelease {
       provider: { name: 'aws' },
       env: [{ name: 'AWS_DEFAULT_REGION', value: names.platform.aws.region }],
       sources: ['gateway-httproute'],
+      // Team routes attach to their team's ListenerSet, not to the Gateway: follow them to its address.
+      enableGatewayListenerSets: true,
       domainFilters: [names.environment.domain],
       // `sync` deletes records of removed hosts; the TXT owner id keeps it to records this cluster made.
       policy: 'sync',

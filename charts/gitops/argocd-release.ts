@@ -26,6 +26,15 @@ export function teamProjectRole(team: TeamConfig) {
   };
 }
 
+/** Helm repositories served over OCI (a repoURL without a scheme), as argo-cd chart `configs.repositories`. */
+export function ociHelmRepositories(): Record<string, { name: string; url: string; type: 'helm'; enableOCI: 'true' }> {
+  const oci = [...new Set(Object.values(HELM_CHARTS).map((c) => c.repoURL).filter((url) => !url.includes('://')))].sort();
+  return Object.fromEntries(oci.map((url) => {
+    const name = url.replace(/[^a-z0-9]+/g, '-');
+    return [name, { name, url, type: 'helm', enableOCI: 'true' }];
+  }));
+}
+
 export function argocdRelease(names: EnvironmentNames): HelmRelease {
   const prod = names.environment.production;
   const idp = names.platform.identity;
@@ -41,6 +50,9 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
       global: { domain: host },
       crds: { keep: true },
       configs: {
+        // Argo CD pulls Helm charts from an OCI registry (Envoy Gateway publishes only there) once
+        // the registry is declared as a Helm repository with OCI on; public, so no credentials.
+        repositories: ociHelmRepositories(),
         params: { 'server.insecure': true }, // TLS ends at the gateway
         cm: {
           url: `https://${host}`,
