@@ -276,10 +276,13 @@ describe.each(fixtureEnvironments())('$label', (env) => {
       }
     });
 
-    it('scrapes the Envoy proxies', () => {
+    it('scrapes the Envoy proxies and the controller, under the job names the gateway alerts watch', () => {
       const monitor = named(objectsOf(env), 'PodMonitor', 'envoy-proxies');
       expect(monitor.metadata.namespace).toBe(PLATFORM_GATEWAY.namespace);
       expect(monitor.spec.podMetricsEndpoints).toEqual([{ port: 'metrics', path: '/stats/prometheus', interval: '30s' }]);
+      const rules = ofKind(objectsOf(env), 'PrometheusRule').flatMap((r) => r.spec.groups).flatMap((g: any) => g.rules);
+      expect(rules.find((r: any) => r.alert === 'GatewayProxiesDown').expr).toContain(`job="${monitor.metadata.namespace}/${monitor.metadata.name}"`);
+      expect(named(objectsOf(env), 'ServiceMonitor', 'envoy-gateway').spec.selector).toEqual({ matchLabels: { 'control-plane': 'envoy-gateway' } });
     });
 
     it('admits traffic to team pods from the gateway\'s namespace, not from the retired ingress controller\'s', () => {

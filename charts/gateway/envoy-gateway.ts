@@ -126,6 +126,17 @@ export class EnvoyProxyFleet extends Construct {
       },
     });
 
+    // The controller's metrics (translation, xDS pushes); its Service is the chart's `envoy-gateway`.
+    new ApiObject(this, 'controller-metrics', {
+      apiVersion: 'monitoring.coreos.com/v1',
+      kind: 'ServiceMonitor',
+      metadata: { name: 'envoy-gateway', namespace: ns },
+      spec: {
+        selector: { matchLabels: { 'control-plane': 'envoy-gateway' } },
+        endpoints: [{ port: 'metrics', interval: '30s' }],
+      },
+    });
+
     // Envoy's own statistics (requests, response classes, latency per route) on its admin port.
     new ApiObject(this, 'proxy-metrics', {
       apiVersion: 'monitoring.coreos.com/v1',
