@@ -50,6 +50,8 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
     expect(wave('cert-manager')).toBeLessThan(wave('gateway'));
     expect(wave('gateway-crds')).toBeLessThan(wave('envoy-gateway'));
     expect(wave('envoy-gateway')).toBeLessThan(wave('gateway'));
+    expect(wave('cert-manager')).toBeLessThan(wave('aws-load-balancer-controller'));
+    expect(wave('aws-load-balancer-controller')).toBeLessThan(wave('gateway'));
     expect(wave('external-secrets')).toBeLessThan(wave('secrets'));
     expect(wave('gateway')).toBeLessThan(wave('team-payments'));
     expect(wave('team-payments')).toBe(SYNC_WAVE.teams);

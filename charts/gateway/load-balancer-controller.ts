@@ -12,7 +12,9 @@ export function loadBalancerControllerRelease(names: EnvironmentNames): HelmRele
     name: 'aws-load-balancer-controller',
     namespace: identity.namespace,
     chart: HELM_CHARTS.awsLoadBalancerController,
-    wave: SYNC_WAVE.operators,
+    // After cert-manager (operators), which issues its webhook certificate; before the Gateway (wave 0),
+    // whose proxies' Service it turns into the load balancer.
+    wave: SYNC_WAVE.controllers,
     podSecurity: 'restricted',
     values: {
       clusterName: names.clusterName,
