@@ -294,6 +294,12 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     const other = domains.get(env.domain);
     if (other !== undefined) issue(['environments', i, 'domain'], `a domain not used by another environment (environments[${other}] has it)`, env.domain);
     domains.set(env.domain, i);
+    // Each environment splits its domain into platform.<domain> (UIs) and apps.<domain> (teams);
+    // another environment living inside one of those zones would blur the fence between them.
+    cfg.environments.forEach((o, j) => {
+      const zone = ['platform', 'apps'].map((z) => `${z}.${o.domain}`).find((z) => env.domain === z || env.domain.endsWith(`.${z}`));
+      if (j !== i && zone) issue(['environments', i, 'domain'], `a domain outside environments[${j}]'s zone ${zone} (where its platform UIs or team apps live)`, env.domain);
+    });
 
     const range = cidrRange(env.vpcCidr);
     if (range) {
