@@ -54,6 +54,8 @@ describe.each(fixtureEnvironments())('$label', (env) => {
   const teamNamespaces = names.teams.map((t) => names.teamNamespace(t));
   const gateway = named(objectsOf(env), 'Gateway', PLATFORM_GATEWAY.name);
   const services = ofKind(objectsOf(env), 'Service');
+  const extensionApis = helmValues(objectsOf(env), 'envoy-gateway').config.envoyGateway.extensionApis;
+  const backendKindEnabled = extensionApis.enableBackend !== false;
 
   describe('hostnames fenced by construction', () => {
     it('serves every team from a ListenerSet the Gateway accepts, and accepts none from a team namespace', () => {
@@ -140,12 +142,13 @@ describe.each(fixtureEnvironments())('$label', (env) => {
     it('refuses a backend in a platform namespace (no ReferenceGrant) and an ExternalName Service, and accepts its own Service', () => {
       const r = route(ns, [toListenerSet(names, team)], [own]);
       const kibana = { name: 'logs-kb-http', namespace: 'log-store', port: 5601 };
-      expect(backendAllowed(r, kibana, objects, services, false)).toMatchObject({ allowed: false });
+      expect(backendAllowed(r, kibana, objects, services, backendKindEnabled)).toMatchObject({ allowed: false });
       const externalName = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kibana', namespace: ns }, spec: { type: 'ExternalName', externalName: 'logs-kb-http.log-store.svc' } };
-      expect(backendAllowed(r, { name: 'kibana', port: 5601 }, objects, [...services, externalName], false)).toEqual({ allowed: false, why: 'an ExternalName Service' });
-      expect(backendAllowed(r, { group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'anything' }, objects, services, false)).toMatchObject({ allowed: false });
+      expect(backendAllowed(r, { name: 'kibana', port: 5601 }, objects, [...services, externalName], backendKindEnabled)).toEqual({ allowed: false, why: 'an ExternalName Service' });
+      expect(backendAllowed(r, { group: 'gateway.envoyproxy.io', kind: 'Backend', name: 'anything' }, objects, services, backendKindEnabled)).toMatchObject({ allowed: false });
+      expect(extensionApis).toEqual({ enableBackend: false, enableEnvoyPatchPolicy: false });
       const mine = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: ns }, spec: { type: 'ClusterIP' } };
-      expect(backendAllowed(r, { name: 'web', port: 80 }, objects, [...services, mine], false)).toEqual({ allowed: true, why: '' });
+      expect(backendAllowed(r, { name: 'web', port: 80 }, objects, [...services, mine], backendKindEnabled)).toEqual({ allowed: true, why: '' });
     });
   });
 
@@ -200,7 +203,7 @@ describe.each(fixtureEnvironments())('$label', (env) => {
       expect(ofKind(objectsOf(env), 'Ingress')).toEqual([]);
       for (const r of routes) {
         for (const b of r.spec.rules.flatMap((rule: any) => rule.backendRefs ?? [])) {
-          expect(backendAllowed(r, b, objects, services, false)).toEqual({ allowed: true, why: '' });
+          expect(backendAllowed(r, b, objects, services, backendKindEnabled)).toEqual({ allowed: true, why: '' });
         }
       }
     });

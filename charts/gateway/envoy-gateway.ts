@@ -54,7 +54,14 @@ export function envoyGatewayRelease(names: EnvironmentNames): HelmRelease {
       crds: { enabled: false },
       deployment: { replicas: prod ? 2 : 1 },
       podDisruptionBudget: { minAvailable: prod ? 1 : 0 },
-      config: { envoyGateway: { gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER }, provider: { type: 'Kubernetes' }, logging: { level: { default: 'info' } } } },
+      config: { envoyGateway: {
+        gateway: { controllerName: ENVOY_GATEWAY_CONTROLLER },
+        provider: { type: 'Kubernetes' },
+        logging: { level: { default: 'info' } },
+        // Off, and said so: a Backend may point anywhere (an FQDN, an IP), and an EnvoyPatchPolicy
+        // rewrites the proxies' configuration; either would route around the hostname fence and SSO.
+        extensionApis: { enableBackend: false, enableEnvoyPatchPolicy: false },
+      } },
     },
   };
 }
