@@ -114,6 +114,12 @@ describe.each(fixtureEnvironments())('$label', (env) => {
       }
     });
 
+    it('refuses a GRPCRoute or TLSRoute for its own zone: listeners take HTTPRoutes only', () => {
+      for (const kind of ['GRPCRoute', 'TLSRoute', 'TCPRoute']) {
+        expect(serves({ ...route(ns, [toListenerSet(names, team)], [own]), kind })).toEqual([]);
+      }
+    });
+
     it('refuses a parentRef to a platform UI listener or the plain-HTTP listener', () => {
       for (const ui of names.platformUis) expect(serves(route(ns, [toGateway(`ui-${ui}`)], [names.hostname(ui)]))).toEqual([]);
       expect(serves(route(ns, [toGateway('http')]))).toEqual([]);

@@ -75,11 +75,14 @@ export function effectiveListeners(objects: any[], labels: NamespaceLabels): Mod
   return [...own, ...sets];
 }
 
-/** Does the listener's allowedRoutes admit an HTTPRoute from this namespace? (default: Same) */
-export function listenerAdmits(listener: ModelListener, routeNamespace: string, labels: NamespaceLabels): boolean {
-  if (!['HTTP', 'HTTPS'].includes(listener.protocol)) return false;
+/** Route kinds an HTTP or HTTPS listener takes when allowedRoutes.kinds is not set. */
+const DEFAULT_KINDS = ['HTTPRoute', 'GRPCRoute'];
+
+/** Does the listener's allowedRoutes admit a route of this kind from this namespace? (default: Same) */
+export function listenerAdmits(listener: ModelListener, routeNamespace: string, labels: NamespaceLabels, routeKind = 'HTTPRoute'): boolean {
+  if (!['HTTP', 'HTTPS'].includes(listener.protocol) || !DEFAULT_KINDS.includes(routeKind)) return false;
   const kinds = listener.allowedRoutes?.kinds;
-  if (kinds && !kinds.some((k: any) => (k.group ?? GATEWAY_API) === GATEWAY_API && k.kind === 'HTTPRoute')) return false;
+  if (kinds && !kinds.some((k: any) => (k.group ?? GATEWAY_API) === GATEWAY_API && k.kind === routeKind)) return false;
   const from = listener.allowedRoutes?.namespaces?.from ?? 'Same';
   if (from === 'All') return true;
   // For a ListenerSet's listener, "Same" is the ListenerSet's namespace (GEP-1713).
@@ -113,7 +116,7 @@ export function servesName(served: string, name: string): boolean {
   return served === '*' || served === name || (served.startsWith('*.') && wildcardCovers(served, name));
 }
 
-/** Where an HTTPRoute attaches and which hostnames it serves there. */
+/** Where a route (HTTPRoute, or GRPCRoute, TLSRoute, ... by its kind) attaches and which hostnames it serves there. */
 export function attach(route: any, listeners: ModelListener[], labels: NamespaceLabels): Attachment[] {
   const ns = route.metadata.namespace;
   return (route.spec.parentRefs ?? []).flatMap((ref: any) => {
@@ -124,7 +127,7 @@ export function attach(route: any, listeners: ModelListener[], labels: Namespace
     return listeners
       .filter((l) => l.owner.kind === kind && l.owner.name === ref.name && l.owner.namespace === parentNs)
       .filter((l) => (ref.sectionName === undefined || ref.sectionName === l.name) && (ref.port === undefined || ref.port === l.port))
-      .filter((l) => listenerAdmits(l, ns, labels))
+      .filter((l) => listenerAdmits(l, ns, labels, route.kind))
       .map((l) => {
         const routeHosts: string[] = route.spec.hostnames ?? [];
         const hostnames = routeHosts.length === 0
