@@ -9,9 +9,8 @@ import { PlatformChart } from './lib/platform-chart';
 import { APPS_FOLDER, GitOpsChart } from './gitops';
 import { TenancyChart } from './tenancy';
 import { SecretsChart } from './secrets';
-import { IngressChart } from './ingress';
+import { GatewayChart } from './gateway';
 import { MonitoringChart } from './monitoring';
-import { SsoChart } from './sso';
 import { LoggingChart } from './logging';
 import { TeamAppsChart } from './apps';
 import { CapacityChart } from './capacity';
@@ -22,9 +21,8 @@ export function buildEnvironment(names: EnvironmentNames): App {
   const charts: PlatformChart[] = [
     new TenancyChart(app, 'teams', { names }),
     new SecretsChart(app, 'secrets', { names }),
-    new IngressChart(app, 'ingress', { names }),
+    new GatewayChart(app, 'gateway', { names }),
     new MonitoringChart(app, 'monitoring', { names }),
-    new SsoChart(app, 'sso', { names }),
     new LoggingChart(app, 'logging', { names }),
     new CapacityChart(app, 'capacity', { names }),
     new BackupChart(app, 'backup', { names }),

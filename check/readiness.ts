@@ -143,15 +143,21 @@ export const READINESS_CHECKS: ReadinessCheck[] = [
     },
   },
   {
-    id: 'ingress-tls',
+    id: 'no-ingress',
     severity: 'error',
-    fix: 'Add spec.tls listing every host, and the cert-manager.io/cluster-issuer annotation.',
+    fix: 'Serve it with an HTTPRoute attached to your team\'s ListenerSet (ingress2gateway converts Ingresses); nothing on the platform serves Ingress.',
+    problems: (obj) => (obj.kind === 'Ingress' ? ['an Ingress: ingress-nginx was retired in March 2026 and the platform serves Gateway API only'] : []),
+  },
+  {
+    id: 'listener-tls',
+    severity: 'error',
+    fix: 'Give every HTTPS listener a hostname and tls.certificateRefs (a cert-manager Certificate\'s secret).',
     problems: (obj) => {
-      if (obj.kind !== 'Ingress') return [];
-      const tlsHosts = new Set((obj.spec?.tls ?? []).flatMap((t: any) => t.hosts ?? []));
-      const hosts = (obj.spec?.rules ?? []).map((r: any) => r.host).filter(Boolean);
-      if (!obj.spec?.tls?.length) return ['no TLS'];
-      return hosts.filter((h: string) => !tlsHosts.has(h)).map((h: string) => `host ${h} is not covered by TLS`);
+      if (!['Gateway', 'ListenerSet'].includes(obj.kind) || !obj.apiVersion?.startsWith('gateway.networking.k8s.io/')) return [];
+      return (obj.spec?.listeners ?? []).filter((l: any) => l.protocol === 'HTTPS').flatMap((l: any) => [
+        ...(l.tls?.certificateRefs?.length ? [] : [`listener ${l.name} serves HTTPS without a certificate`]),
+        ...(l.hostname ? [] : [`listener ${l.name} has no hostname (it would answer for every name)`]),
+      ]);
     },
   },
   {

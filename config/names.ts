@@ -3,7 +3,7 @@
  * infra/ creates AWS resources with these names; charts/ refers to them. Neither reads Terraform
  * state, so the contract between them is exactly this file (test/infra.test.ts and test/logging.test.ts check it).
  */
-import { EnvironmentConfig, PlatformConfig, TeamConfig, AppConfig } from './schema';
+import { EnvironmentConfig, PlatformConfig, TeamConfig, AppConfig, PLATFORM_UI_NAMES } from './schema';
 
 /** Namespaces of the platform's own components. */
 export const PLATFORM_NAMESPACES = {
@@ -14,11 +14,13 @@ export const PLATFORM_NAMESPACES = {
   /** Elasticsearch, Kibana and the exporter (backend elasticsearch). */
   logStore: 'log-store',
   eckOperator: 'elastic-system',
-  ingress: 'ingress-nginx',
+  /** Envoy Gateway's controller, the shared Gateway, its ListenerSets and the Envoy proxies (team pods admit traffic from here). */
+  gateway: 'envoy-gateway-system',
+  /** AWS Load Balancer Controller: provisions the Network Load Balancer in front of the Envoy proxies. */
+  loadBalancerController: 'aws-load-balancer-controller',
   certManager: 'cert-manager',
   externalDns: 'external-dns',
   externalSecrets: 'external-secrets',
-  oauth2Proxy: 'oauth2-proxy',
   /** Karpenter's controller (node autoscaling). */
   karpenter: 'karpenter',
   /** The resource metrics API the HorizontalPodAutoscalers read. */
@@ -33,7 +35,7 @@ export const NODE_POOL_LABEL = 'k8s-platform.io/pool';
 export const SYSTEM_NODE_POOL = 'system';
 
 /** Platform components that call AWS APIs and so get an IAM role through EKS Pod Identity. */
-export type AwsComponent = 'cert-manager' | 'external-dns' | 'external-secrets' | 'ebs-csi' | 'fluent-bit' | 'karpenter' | 'velero';
+export type AwsComponent = 'cert-manager' | 'external-dns' | 'external-secrets' | 'ebs-csi' | 'fluent-bit' | 'load-balancer-controller' | 'karpenter' | 'velero';
 
 /** A Kubernetes service account bound to an IAM role. */
 export interface WorkloadIdentity {
@@ -44,8 +46,23 @@ export interface WorkloadIdentity {
   readonly roleArn: string;
 }
 
-/** Hostnames of the platform's own UIs, each under the environment domain. */
-export type PlatformUi = 'argocd' | 'grafana' | 'prometheus' | 'alertmanager' | 'logs' | 'auth';
+/** The platform's own UIs, each served at <ui>.platform.<domain> behind the gateway's SSO. */
+export type PlatformUi = typeof PLATFORM_UI_NAMES[number];
+
+/** The namespace each platform UI's backend, HTTPRoute and SecurityPolicy live in. */
+export const PLATFORM_UI_NAMESPACES: Record<PlatformUi, string> = {
+  argocd: PLATFORM_NAMESPACES.argocd,
+  grafana: PLATFORM_NAMESPACES.monitoring,
+  prometheus: PLATFORM_NAMESPACES.monitoring,
+  alertmanager: PLATFORM_NAMESPACES.monitoring,
+  logs: PLATFORM_NAMESPACES.logStore,
+};
+
+/**
+ * The one Gateway every host is served through, and its class. Teams' HTTPRoutes name their team's
+ * ListenerSet (`teamListenerSet`) in this namespace as parentRef.
+ */
+export const PLATFORM_GATEWAY = { name: 'platform', namespace: PLATFORM_NAMESPACES.gateway, className: 'envoy' } as const;
 
 export class EnvironmentNames {
   readonly org: string;
@@ -78,6 +95,7 @@ export class EnvironmentNames {
       ['ebs-csi', 'kube-system', 'ebs-csi-controller-sa'],
       ['karpenter', PLATFORM_NAMESPACES.karpenter, 'karpenter'],
       ['velero', PLATFORM_NAMESPACES.velero, 'velero'],
+      ['load-balancer-controller', PLATFORM_NAMESPACES.loadBalancerController, 'aws-load-balancer-controller'],
     ];
     if (this.platform.secrets.backend === 'aws-secrets-manager') entries.push(['external-secrets', PLATFORM_NAMESPACES.externalSecrets, 'external-secrets']);
     if (this.platform.logging.backend === 'opensearch') entries.push(['fluent-bit', PLATFORM_NAMESPACES.logging, 'fluent-bit']);
@@ -137,12 +155,45 @@ export class EnvironmentNames {
     return `${this.clusterName}-team-${team.name}-secrets`;
   }
 
+  /**
+   * Hostnames are fenced by construction: platform UIs under `platform.<domain>`, each team's apps
+   * under `<team>.apps.<domain>`. No team zone contains a platform name or another team's names, so
+   * a listener for one zone can never match a host of another.
+   */
+  get platformZone(): string {
+    return `platform.${this.environment.domain}`;
+  }
+
+  /** The zone of every team's apps; a team's own zone is `teamZone(team)` inside it. */
+  get appsZone(): string {
+    return `apps.${this.environment.domain}`;
+  }
+
+  teamZone(team: TeamConfig): string {
+    return `${team.name}.${this.appsZone}`;
+  }
+
   hostname(ui: PlatformUi): string {
-    return `${ui}.${this.environment.domain}`;
+    return `${ui}.${this.platformZone}`;
+  }
+
+  /** The platform UIs this environment serves (Kibana only with the in-cluster log store). */
+  get platformUis(): PlatformUi[] {
+    return PLATFORM_UI_NAMES.filter((ui) => ui !== 'logs' || this.platform.logging.backend === 'elasticsearch');
   }
 
   appHostname(team: TeamConfig, app: AppConfig): string {
-    return `${app.host ?? `${app.name}-${team.name}`}.${this.environment.domain}`;
+    return `${app.host ?? app.name}.${this.teamZone(team)}`;
+  }
+
+  /** The platform-owned ListenerSet that serves one team's zone; the team's routes attach to it. */
+  teamListenerSet(team: TeamConfig): string {
+    return `team-${team.name}`;
+  }
+
+  /** The VPC's Name tag: infra sets it, the load balancer controller finds the VPC by it. */
+  get vpcName(): string {
+    return this.clusterName;
   }
 
   /** Prefix of every secret of this environment in the backend. */

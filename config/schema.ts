@@ -142,8 +142,12 @@ const environment = z.strictObject({
     /** Disk per Elasticsearch node (backend elasticsearch). Default 100Gi. */
     storage: quantity.default('100Gi'),
   }).default({ retentionDays: 14, storage: '100Gi' }),
-  ingress: z.strictObject({
-    /** ingress-nginx controller replicas. Default 2. */
+  /**
+   * The one Gateway (Envoy Gateway behind an AWS Network Load Balancer). Its Envoy proxies get a
+   * disruption budget of replicas - 1 and are spread over zones (strictly in production).
+   */
+  gateway: z.strictObject({
+    /** Envoy proxy replicas. Default 2. */
     replicas: z.int().min(1).max(50).default(2),
   }).default({ replicas: 2 }),
 });
@@ -168,8 +172,11 @@ const app = z.strictObject({
     .refine((t) => t !== 'latest', { error: 'a pinned tag or digest, not "latest"' }),
   port: z.int().min(1).max(65535).default(8080),
   replicas: z.int().min(1).max(100).default(2),
-  /** Host prefix under the environment domain. Default: <app>-<team>. */
-  host: dnsLabel('host').optional(),
+  /**
+   * The app's name inside its team's zone: served at <host>.<team>.apps.<environment domain>.
+   * One DNS label; a name outside the team's zone cannot be expressed. Default: the app name.
+   */
+  host: z.string().min(1).max(63).optional(),
   /** Most replicas the autoscaler may run. Default: three times `replicas`. */
   maxReplicas: z.int().min(1).max(500).optional(),
   /** Requests per replica; the memory limit equals the request (no overcommit), CPU is not limited. */
@@ -231,8 +238,18 @@ export const platformSchema = z.strictObject({
   identity: z.strictObject({
     provider: z.enum(['keycloak', 'azure-ad', 'cognito']),
     issuerURL: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'an https:// OIDC issuer URL' }),
-    /** OIDC client id the Kubernetes API and dashboards trust. */
-    clientId: z.string().min(1),
+    /**
+     * One OIDC client (audience) per consumer, all different, so a token issued to one is refused by
+     * the others: `kubernetes` (the EKS API), `argocd`, `grafana` and `gateway` (the gateway's SSO in
+     * front of every platform UI). Their secrets live in the backend (argocd/oidc, grafana/oidc,
+     * gateway/oidc), never here.
+     */
+    clients: z.strictObject({
+      kubernetes: z.string().min(1),
+      argocd: z.string().min(1),
+      grafana: z.string().min(1),
+      gateway: z.string().min(1),
+    }),
     /** Token claim that carries group names. Default groups. */
     groupsClaim: z.string().min(1).default('groups'),
     /** Token claim used as user name. Default email. */
@@ -270,7 +287,7 @@ export const platformSchema = z.strictObject({
 /** Namespaces the platform itself owns; a team of the same name would share them. */
 export const RESERVED_NAMESPACES = [
   'default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd', 'monitoring', 'logging',
-  'log-store', 'elastic-system', 'ingress-nginx', 'cert-manager', 'external-dns', 'external-secrets', 'oauth2-proxy', 'platform',
+  'log-store', 'elastic-system', 'ingress-nginx', 'envoy-gateway-system', 'aws-load-balancer-controller', 'cert-manager', 'external-dns', 'external-secrets', 'oauth2-proxy', 'platform',
   'karpenter', 'metrics-server', 'velero',
 ];
 
@@ -280,8 +297,11 @@ type RawPlatform = {
   teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string } }> }>;
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string }> };
   secrets: { backend: string; vaultServer?: string; azureVaultUrl?: string; azureTenantId?: string };
-  identity: { provider: string; hostedUiDomain?: string };
+  identity: { provider: string; hostedUiDomain?: string; clients: Record<string, string> };
 };
+
+/** Names of the platform's own UIs (config/names.ts serves them at <ui>.platform.<domain>). */
+export const PLATFORM_UI_NAMES = ['argocd', 'grafana', 'prometheus', 'alertmanager', 'logs'] as const;
 
 /** Rules that span fields. Each issue carries the path of the offending field. */
 function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
@@ -303,13 +323,25 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
     if (a.maxReplicas !== undefined && a.maxReplicas < a.replicas) issue(['teams', i, 'apps', j, 'maxReplicas'], `at least replicas (${a.replicas})`, a.maxReplicas);
   }));
-  const hosts = new Map<string, string>();
-  cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
-    const host = a.host ?? `${a.name}-${t.name}`;
-    const other = hosts.get(host);
-    if (other) issue(['teams', i, 'apps', j, 'host'], `a host not used by another app (${other} has ${host})`, host);
-    else hosts.set(host, `teams[${i}].apps[${j}]`);
-  }));
+  // App hosts: one label inside the team's own zone (<host>.<team>.apps.<domain>), never a platform
+  // UI's name, never another app's: the gateway could not tell the two apps apart.
+  cfg.teams.forEach((t, i) => {
+    const hosts = new Map<string, number>();
+    t.apps.forEach((a, j) => {
+      const path = ['teams', i, 'apps', j, 'host'];
+      const host = a.host ?? a.name;
+      if (a.host !== undefined && !DNS_LABEL.test(a.host)) {
+        issue(path, `one DNS label inside the team's zone (served as <host>.${t.name}.apps.<domain>); names outside the team's zone are refused`, a.host);
+        return;
+      }
+      if ((PLATFORM_UI_NAMES as readonly string[]).includes(host)) {
+        issue(path, `a host that is not a platform UI name (${PLATFORM_UI_NAMES.join(', ')}): a look-alike of a platform UI invites phishing`, host);
+      }
+      const other = hosts.get(host);
+      if (other !== undefined) issue(path, `a host not used by another app of the team (teams[${i}].apps[${other}] has ${host})`, host);
+      else hosts.set(host, j);
+    });
+  });
 
   const domains = new Map<string, number>();
   const blocks: Array<{ index: number; range: [number, number] }> = [];
@@ -317,6 +349,12 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     const other = domains.get(env.domain);
     if (other !== undefined) issue(['environments', i, 'domain'], `a domain not used by another environment (environments[${other}] has it)`, env.domain);
     domains.set(env.domain, i);
+    // Each environment splits its domain into platform.<domain> (UIs) and apps.<domain> (teams);
+    // another environment living inside one of those zones would blur the fence between them.
+    cfg.environments.forEach((o, j) => {
+      const zone = ['platform', 'apps'].map((z) => `${z}.${o.domain}`).find((z) => env.domain === z || env.domain.endsWith(`.${z}`));
+      if (j !== i && zone) issue(['environments', i, 'domain'], `a domain outside environments[${j}]'s zone ${zone} (where its platform UIs or team apps live)`, env.domain);
+    });
 
     const range = cidrRange(env.vpcCidr);
     if (range) {
@@ -374,6 +412,12 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     if ((r.type === 'slack' || r.type === 'email') && !r.target) issue(['alerting', 'receivers', i, 'target'], `a ${r.type === 'slack' ? 'Slack channel' : 'recipient address'} for a ${r.type} receiver`, undefined);
   });
 
+  // The EKS API trusts tokens whose audience is `kubernetes`: no other consumer may share that client.
+  const clients = Object.entries(cfg.identity.clients ?? {});
+  clients.forEach(([name, id], k) => {
+    const first = clients.findIndex(([, other]) => other === id);
+    if (first < k) issue(['identity', 'clients', name], `a client id different from identity.clients.${clients[first][0]} (a token issued to one would be accepted by the other)`, id);
+  });
   if (cfg.identity.provider === 'cognito' && !cfg.identity.hostedUiDomain) issue(['identity', 'hostedUiDomain'], 'the Cognito hosted UI domain when provider is cognito', undefined);
   if (cfg.secrets.backend === 'vault' && !cfg.secrets.vaultServer) issue(['secrets', 'vaultServer'], 'the Vault address when backend is vault', undefined);
   if (cfg.secrets.backend === 'azure-key-vault') {

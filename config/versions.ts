@@ -17,15 +17,22 @@ export const HELM_CHARTS = {
   certManager: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
   externalSecrets: { repoURL: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '2.9.0' },
   externalDns: { repoURL: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.21.1' },
-  /** Controller v1.15.1, the last release line: the project was retired in March 2026. */
-  ingressNginx: { repoURL: 'https://kubernetes.github.io/ingress-nginx', chart: 'ingress-nginx', version: '4.15.1' },
+  /**
+   * Envoy Gateway v1.9.0 (Gateway API v1.6.1), published only as OCI: Argo CD takes the registry
+   * path without a scheme. Its bundled Gateway API CRDs are the experimental channel, so they are
+   * switched off and `gatewayCrds` installs the standard channel first.
+   */
+  envoyGateway: { repoURL: 'docker.io/envoyproxy', chart: 'gateway-helm', version: 'v1.9.0' },
+  /** The CRDs of Envoy Gateway v1.9.0 and Gateway API v1.6.1, channel chosen by value (standard). */
+  gatewayCrds: { repoURL: 'docker.io/envoyproxy', chart: 'gateway-crds-helm', version: 'v1.9.0' },
+  /** AWS Load Balancer Controller v3.5.0: the Network Load Balancer in front of Envoy. */
+  awsLoadBalancerController: { repoURL: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' },
   /** Fluent Bit 5.1.1. */
   fluentBit: { repoURL: 'https://fluent.github.io/helm-charts', chart: 'fluent-bit', version: '0.58.1' },
   /** ECK 3.5.0, the release of the shared Elasticsearch and Kibana CRDs. */
   eckOperator: { repoURL: 'https://helm.elastic.co', chart: 'eck-operator', version: '3.5.0' },
   /** elasticsearch_exporter v1.11.0: cluster health for the LogStoreNotGreen alert. */
   elasticsearchExporter: { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'prometheus-elasticsearch-exporter', version: '7.4.0' },
-  oauth2Proxy: { repoURL: 'https://oauth2-proxy.github.io/manifests', chart: 'oauth2-proxy', version: '10.7.0' },
   /** Karpenter 1.14.1 CRDs (NodePool, NodeClaim, EC2NodeClass), installed a wave before the controller. OCI: no scheme. */
   karpenterCrd: { repoURL: 'public.ecr.aws/karpenter', chart: 'karpenter-crd', version: '1.14.1' },
   /** Karpenter 1.14.1 controller; its own bundled CRDs are skipped (karpenterCrd owns them). */

@@ -106,7 +106,8 @@ export class Cluster extends Construct {
       oidc: {
         identityProviderConfigName: idp.provider,
         issuerUrl: idp.issuerURL,
-        clientId: idp.clientId,
+        // Its own client: tokens issued to Argo CD, Grafana or the gateway carry another audience and are refused.
+        clientId: idp.clients.kubernetes,
         groupsClaim: idp.groupsClaim,
         groupsPrefix: EnvironmentNames.OIDC_GROUP_PREFIX,
         usernameClaim: idp.usernameClaim,

@@ -22,11 +22,59 @@ export interface WorkloadIdentitiesProps {
   readonly componentStatements?: Partial<Record<AwsComponent, PolicyStatement[]>>;
 }
 
+/** Read-only calls of the load balancer controller; AWS has no resource-level permissions for Describe*. */
+export const LOAD_BALANCER_DESCRIBE_ACTIONS = [
+  'ec2:DescribeAccountAttributes', 'ec2:DescribeAddresses', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeInternetGateways',
+  'ec2:DescribeVpcs', 'ec2:DescribeSubnets', 'ec2:DescribeSecurityGroups', 'ec2:DescribeInstances', 'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeTags', 'ec2:DescribeRouteTables', 'ec2:GetSecurityGroupsForVpc',
+  'elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeLoadBalancerAttributes', 'elasticloadbalancing:DescribeListeners',
+  'elasticloadbalancing:DescribeListenerAttributes', 'elasticloadbalancing:DescribeTargetGroups', 'elasticloadbalancing:DescribeTargetGroupAttributes',
+  'elasticloadbalancing:DescribeTargetHealth', 'elasticloadbalancing:DescribeTags', 'elasticloadbalancing:DescribeCapacityReservation',
+];
+
 /**
  * Actions that AWS does not allow to be scoped to a resource, so `*` is the only possible
  * Resource. Everything else must name its resources (test/infra.test.ts holds us to it).
  */
-export const UNSCOPABLE_ACTIONS = ['route53:ListHostedZones', 'route53:ListHostedZonesByName', ...KARPENTER_UNSCOPABLE_ACTIONS];
+export const UNSCOPABLE_ACTIONS = ['route53:ListHostedZones', 'route53:ListHostedZonesByName', ...LOAD_BALANCER_DESCRIBE_ACTIONS, ...KARPENTER_UNSCOPABLE_ACTIONS];
+
+/**
+ * The AWS Load Balancer Controller's policy, cut from upstream's iam_policy.json (v3.5.0) to what a
+ * Network Load Balancer needs (no ALB, WAF, Shield, Cognito or ACM), in this account and region.
+ * It creates load balancers, target groups and security groups only with the tag
+ * `elbv2.k8s.aws/cluster` = this cluster, and changes or deletes only those that carry it: another
+ * cluster's or a hand-made load balancer is out of reach.
+ */
+export function loadBalancerControllerPolicy(clusterName: string, accountId: string, region: string): PolicyStatement[] {
+  const tag = 'elbv2.k8s.aws/cluster';
+  const requestTagged = { StringEquals: { [`aws:RequestTag/${tag}`]: clusterName } };
+  const resourceTagged = { StringEquals: { [`aws:ResourceTag/${tag}`]: clusterName } };
+  const elb = (what: string) => `arn:aws:elasticloadbalancing:${region}:${accountId}:${what}`;
+  const ec2 = (what: string) => `arn:aws:ec2:${region}:${accountId}:${what}`;
+  const loadBalancers = [elb('loadbalancer/net/*/*'), elb('targetgroup/*/*')];
+  return [
+    { Effect: 'Allow', Action: ['iam:CreateServiceLinkedRole'], Resource: [`arn:aws:iam::${accountId}:role/aws-service-role/elasticloadbalancing.amazonaws.com/AWSServiceRoleForElasticLoadBalancing`],
+      Condition: { StringEquals: { 'iam:AWSServiceName': 'elasticloadbalancing.amazonaws.com' } } },
+    { Effect: 'Allow', Action: LOAD_BALANCER_DESCRIBE_ACTIONS, Resource: ['*'] },
+    // Security groups: create tagged in the cluster's VPC; change and delete only the tagged ones.
+    { Effect: 'Allow', Action: ['ec2:CreateSecurityGroup'], Resource: [ec2('vpc/*')] },
+    { Effect: 'Allow', Action: ['ec2:CreateSecurityGroup'], Resource: [ec2('security-group/*')], Condition: requestTagged },
+    { Effect: 'Allow', Action: ['ec2:CreateTags'], Resource: [ec2('security-group/*')], Condition: { StringEquals: { 'ec2:CreateAction': 'CreateSecurityGroup', [`aws:RequestTag/${tag}`]: clusterName } } },
+    { Effect: 'Allow', Action: ['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:DeleteSecurityGroup'], Resource: [ec2('security-group/*')], Condition: resourceTagged },
+    // Nodes' and pods' security groups admit the load balancer's traffic (rules the controller owns).
+    { Effect: 'Allow', Action: ['ec2:AuthorizeSecurityGroupIngress', 'ec2:RevokeSecurityGroupIngress'], Resource: [ec2('security-group/*')] },
+    { Effect: 'Allow', Action: ['elasticloadbalancing:CreateLoadBalancer', 'elasticloadbalancing:CreateTargetGroup'], Resource: loadBalancers, Condition: requestTagged },
+    { Effect: 'Allow', Action: ['elasticloadbalancing:AddTags'], Resource: loadBalancers,
+      Condition: { StringEquals: { 'elasticloadbalancing:CreateAction': ['CreateTargetGroup', 'CreateLoadBalancer'], [`aws:RequestTag/${tag}`]: clusterName } } },
+    { Effect: 'Allow', Action: [
+      'elasticloadbalancing:AddTags', 'elasticloadbalancing:RemoveTags', 'elasticloadbalancing:ModifyLoadBalancerAttributes', 'elasticloadbalancing:SetIpAddressType',
+      'elasticloadbalancing:SetSecurityGroups', 'elasticloadbalancing:SetSubnets', 'elasticloadbalancing:DeleteLoadBalancer', 'elasticloadbalancing:ModifyTargetGroup',
+      'elasticloadbalancing:ModifyTargetGroupAttributes', 'elasticloadbalancing:DeleteTargetGroup', 'elasticloadbalancing:RegisterTargets', 'elasticloadbalancing:DeregisterTargets',
+    ], Resource: loadBalancers, Condition: resourceTagged },
+    { Effect: 'Allow', Action: ['elasticloadbalancing:CreateListener', 'elasticloadbalancing:DeleteListener', 'elasticloadbalancing:ModifyListener', 'elasticloadbalancing:ModifyListenerAttributes'],
+      Resource: [elb('loadbalancer/net/*/*'), elb('listener/net/*/*/*')] },
+  ];
+}
 
 export class WorkloadIdentities extends Construct {
   readonly roles = new Map<AwsComponent, IamRole>();
@@ -54,6 +102,7 @@ export class WorkloadIdentities extends Construct {
         { Effect: 'Allow', Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: names.teams.map((t) => names.roleArn(names.teamSecretsRoleName(t))) },
       ],
       'ebs-csi': [],
+      'load-balancer-controller': loadBalancerControllerPolicy(names.clusterName, accountId, region),
       'fluent-bit': props.logDomainArn
         ? [{ Effect: 'Allow', Action: ['es:ESHttpGet', 'es:ESHttpPost', 'es:ESHttpPut', 'es:ESHttpHead'], Resource: [props.logDomainArn, `${props.logDomainArn}/*`] }]
         : [],

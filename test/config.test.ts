@@ -1,4 +1,6 @@
 import { ConfigError, loadPlatformConfig, parsePlatformConfig, PLATFORM_NAMESPACES, PlatformNames, RESERVED_NAMESPACES } from '../config';
+import * as fs from 'fs';
+import * as yaml from 'js-yaml';
 import { EXAMPLE_CONFIG, INVALID_CONFIGS } from './fixtures/invalid-configs';
 
 describe('platform.yaml validation', () => {
@@ -21,6 +23,14 @@ describe('platform.yaml validation', () => {
     const message = (error as ConfigError).message;
     expect(message).toMatch(/^platform\.yaml/);
     for (const m of bad.mentions) expect(message).toContain(m);
+  });
+
+  it('accepts the benign twins of the hostname rules: a nested environment domain outside the zones, an app host named like its app', () => {
+    const doc: any = yaml.load(fs.readFileSync(EXAMPLE_CONFIG, 'utf8'));
+    doc.environments[1].domain = 'prod.dev.acme.example';
+    doc.teams[0].apps.push({ name: 'web', tag: '1.0.0', host: 'www' });
+    doc.teams[1].apps = [{ name: 'api', tag: '1.0.0' }]; // the same host label as payments/api, in another team's zone
+    expect(() => parsePlatformConfig(yaml.dump(doc))).not.toThrow();
   });
 
   it('names a missing file and says it is missing', () => {
@@ -49,7 +59,8 @@ describe('shared names', () => {
       roleName: 'acme-dev-cert-manager', roleArn: 'arn:aws:iam::123456789012:role/acme-dev-cert-manager',
     });
     expect(dev.platformSecret('grafana/oidc')).toBe('acme/dev/platform/grafana/oidc');
-    expect(dev.hostname('grafana')).toBe('grafana.dev.acme.example');
+    expect(dev.hostname('grafana')).toBe('grafana.platform.dev.acme.example');
+    expect(dev.appHostname(dev.teams[0], dev.teams[0].apps[0])).toBe('api.payments.apps.dev.acme.example');
   });
 
   it('refuses every platform namespace as a team name', () => {

@@ -47,9 +47,13 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
 
   it('orders namespaces before operators, operators before their custom resources, platform before teams', () => {
     expect(wave('teams')).toBeLessThan(wave('cert-manager'));
-    expect(wave('cert-manager')).toBeLessThan(wave('ingress'));
+    expect(wave('cert-manager')).toBeLessThan(wave('gateway'));
+    expect(wave('gateway-crds')).toBeLessThan(wave('envoy-gateway'));
+    expect(wave('envoy-gateway')).toBeLessThan(wave('gateway'));
+    expect(wave('cert-manager')).toBeLessThan(wave('aws-load-balancer-controller'));
+    expect(wave('aws-load-balancer-controller')).toBeLessThan(wave('gateway'));
     expect(wave('external-secrets')).toBeLessThan(wave('secrets'));
-    expect(wave('ingress')).toBeLessThan(wave('team-payments'));
+    expect(wave('gateway')).toBeLessThan(wave('team-payments'));
     expect(wave('team-payments')).toBe(SYNC_WAVE.teams);
   });
 
@@ -92,10 +96,33 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
     expect(oidc.spec.target.template.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'argocd' });
   });
 
-  it('exposes the Argo CD UI through the central ingress with TLS', () => {
-    const ingress = helmValues(objects, 'argocd').server.ingress;
-    expect(ingress).toMatchObject({ enabled: true, ingressClassName: 'nginx', hostname: `argocd.${names.environment.domain}`, tls: true });
-    expect(ingress.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
+  it('serves the Argo CD UI through the gateway behind its SSO, not through the chart\'s Ingress', () => {
+    expect(helmValues(objects, 'argocd').server.ingress).toEqual({ enabled: false });
+    const route = named(objects, 'HTTPRoute', 'argocd');
+    expect(route.metadata.namespace).toBe('argocd');
+    expect(route.spec.hostnames).toEqual([names.hostname('argocd')]);
+    expect(route.spec.rules[0].backendRefs).toEqual([expect.objectContaining({ name: 'argocd-server', port: 80 })]);
+    expect(named(objects, 'SecurityPolicy', 'argocd-sso').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'argocd' }]);
+  });
+
+  it('logs people in to Argo CD with its own OIDC client, not the Kubernetes API\'s', () => {
+    const oidc = helmValues(objects, 'argocd').configs.cm['oidc.config'];
+    expect(oidc).toContain(`clientID: ${names.platform.identity.clients.argocd}`);
+    expect(names.platform.identity.clients.argocd).not.toBe(names.platform.identity.clients.kubernetes);
+  });
+
+  it('installs the Gateway API CRDs of the standard channel and keeps Envoy Gateway\'s bundled experimental ones out', () => {
+    expect(helmValues(objects, 'gateway-crds').crds).toEqual({ gatewayAPI: { enabled: true, channel: 'standard' }, envoyGateway: { enabled: true } });
+    const eg = named(objects, 'Application', 'envoy-gateway').spec.source;
+    expect(eg.helm.skipCrds).toBe(true);
+    expect(eg.helm.valuesObject.crds).toEqual({ enabled: false });
+    expect(eg).toMatchObject({ repoURL: 'docker.io/envoyproxy', chart: 'gateway-helm', targetRevision: 'v1.9.0' });
+    // Argo CD only pulls from an OCI registry declared as a Helm repository with OCI on.
+    const declared = Object.values<any>(helmValues(objects, 'argocd').configs.repositories);
+    expect(declared).toContainEqual({ name: 'docker-io-envoyproxy', url: 'docker.io/envoyproxy', type: 'helm', enableOCI: 'true' });
+    // Every chart pulled from a registry without a scheme is an OCI chart, and each such registry is declared.
+    const ociRegistries = new Set(ofKind(objects, 'Application').map((a) => a.spec.source?.repoURL).filter((u) => u && !/^[a-z]+:\/\//.test(u)));
+    for (const url of ociRegistries) expect(declared).toContainEqual(expect.objectContaining({ url, type: 'helm', enableOCI: 'true' }));
   });
 
   it('reads repository credentials from the secret backend, never from git', () => {
@@ -117,7 +144,7 @@ describe('fleet mode', () => {
 
   it('rolls every component out as an ApplicationSet over the clusters labelled with the environment', () => {
     const sets = ofKind(objects, 'ApplicationSet');
-    expect(sets.map((s) => s.metadata.name)).toEqual(expect.arrayContaining(['argocd', 'cert-manager', 'ingress', 'teams']));
+    expect(sets.map((s) => s.metadata.name)).toEqual(expect.arrayContaining(['argocd', 'cert-manager', 'gateway', 'teams']));
     for (const set of sets) {
       expect(set.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { 'k8s-platform.io/environment': 'prod' } } } }]);
       expect(set.spec.template.spec.destination.server).toBe('{{server}}');

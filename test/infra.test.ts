@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { EKS_ADDONS, EnvironmentNames } from '../config';
 import { UNSCOPABLE_ACTIONS } from '../infra/workload-identities';
+import { loadBalancerControllerRelease } from '../charts/gateway/load-balancer-controller';
 import { policyDocuments, synthesizeInfra, synthesizeInfraVariant } from './harness/infra';
 
 const infra = synthesizeInfra();
@@ -84,7 +85,7 @@ describe.each(['dev', 'prod'])('environment %s', (envName) => {
     const [idp] = res('aws_eks_identity_provider_config');
     expect(idp.oidc).toMatchObject({
       issuer_url: names.platform.identity.issuerURL,
-      client_id: names.platform.identity.clientId,
+      client_id: names.platform.identity.clients.kubernetes,
       groups_claim: 'groups',
       groups_prefix: env.oidcGroup(''),
     });
@@ -128,6 +129,25 @@ describe.each(['dev', 'prod'])('environment %s', (envName) => {
       const teamDoc = docs.find((d) => d.where.includes(`team-${team.name}-secrets-policy`))!.doc;
       expect(teamDoc.Statement[0].Resource).toEqual([`arn:aws:secretsmanager:eu-west-1:123456789012:secret:${env.teamSecretPrefix(team)}*`]);
     }
+  });
+
+  it('gives the load balancer controller a role bound to the chart\'s service account, changing only this cluster\'s load balancers', () => {
+    const identity = env.workloadIdentity('load-balancer-controller');
+    const association = res('aws_eks_pod_identity_association').find((a) => a.namespace === identity.namespace);
+    expect(association).toMatchObject({ service_account: identity.serviceAccount, cluster_name: expect.stringContaining('aws_eks_cluster') });
+    // The chart's values name the same service account (test/gateway.test.ts checks the chart side).
+    expect(loadBalancerControllerRelease(env).values.serviceAccount).toEqual({ create: true, name: identity.serviceAccount });
+    expect(loadBalancerControllerRelease(env).namespace).toBe(identity.namespace);
+    const doc = policyDocuments(infra.stack(envName)).find((d) => d.where.includes('load-balancer-controller-policy'))!.doc;
+    const mutating = doc.Statement.filter((st: any) => st.Action.some((a: string) => /^(elasticloadbalancing|ec2):(Create|Delete|Modify|Set|AddTags|RemoveTags|RegisterTargets|DeregisterTargets)/.test(a)
+      && !/CreateListener|DeleteListener|ModifyListener|CreateSecurityGroup$/.test(a)));
+    expect(mutating.length).toBeGreaterThan(0);
+    for (const st of mutating) {
+      const tags = { ...st.Condition?.StringEquals };
+      expect({ actions: st.Action, tagged: Object.entries(tags).some(([k, v]) => /^aws:(Request|Resource)Tag\/elbv2\.k8s\.aws\/cluster$/.test(k) && v === env.clusterName) })
+        .toEqual({ actions: st.Action, tagged: true });
+    }
+    expect(JSON.stringify(doc)).not.toMatch(/wafv2|shield:|cognito-idp|acm:/);
   });
 
   it('lets cert-manager and external-dns change records only in this environment\'s zone', () => {

@@ -144,20 +144,21 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
       expect(cert.spec.dnsNames).toContain(`${service}.log-store.svc`);
       expect(named(objects, kind, 'logs').spec.http.tls.certificate.secretName).toBe(`${service}-tls`);
     }
-    const ingress = ofKind(objects, 'Ingress').find((i) => i.metadata.name === 'kibana');
-    expect(ingress.metadata.annotations).toMatchObject({
-      'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS',
-      'nginx.ingress.kubernetes.io/proxy-ssl-verify': 'on',
-      'nginx.ingress.kubernetes.io/proxy-ssl-secret': 'log-store/logs-kb-http-tls',
+    // The gateway re-encrypts to Kibana and verifies its certificate against the private CA.
+    const backendTls = named(objects, 'BackendTLSPolicy', 'logs');
+    expect(backendTls.spec).toEqual({
+      targetRefs: [{ group: '', kind: 'Service', name: 'logs-kb-http' }],
+      validation: { caCertificateRefs: [{ group: '', kind: 'Secret', name: 'logs-kb-http-tls' }], hostname: 'logs-kb-http.log-store.svc' },
     });
     expect(KIBANA_URL.startsWith('https://')).toBe(true);
   });
 
   it('puts Kibana behind SSO for admins, viewers and team developers, read-only inside', () => {
-    const ingress = ofKind(objects, 'Ingress').find((i) => i.metadata.name === 'kibana');
-    expect(ingress.spec.rules[0].host).toBe(`logs.${names.environment.domain}`);
-    expect(ingress.spec.tls[0].hosts).toEqual([`logs.${names.environment.domain}`]);
-    const allowed = new URL(ingress.metadata.annotations['nginx.ingress.kubernetes.io/auth-url']).searchParams.get('allowed_groups')!.split(',');
+    const route = named(objects, 'HTTPRoute', 'logs');
+    expect(route.spec.hostnames).toEqual([names.hostname('logs')]);
+    const sso = named(objects, 'SecurityPolicy', 'logs-sso');
+    expect(sso.spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'logs' }]);
+    const allowed: string[] = sso.spec.authorization.rules[0].principal.jwt.claims[0].values;
     const idp = names.platform.identity;
     expect(allowed.sort()).toEqual([...new Set([...idp.adminGroups, ...idp.viewerGroups, ...names.teams.flatMap((t) => t.groups)])].sort());
     const kibana = named(objects, 'Kibana', 'logs');

@@ -87,18 +87,20 @@ describe.each(['dev', 'prod'])('monitoring in %s', (env) => {
   it('signs people in to Grafana with the IdP and maps groups to roles', () => {
     const ini = kps.grafana['grafana.ini'];
     expect(ini.auth.disable_login_form).toBe(true);
-    expect(ini['auth.generic_oauth']).toMatchObject({ enabled: true, client_id: 'kubernetes', auth_url: 'https://sso.acme.example/realms/acme/protocol/openid-connect/auth' });
+    expect(ini['auth.generic_oauth']).toMatchObject({ enabled: true, client_id: names.platform.identity.clients.grafana, auth_url: 'https://sso.acme.example/realms/acme/protocol/openid-connect/auth' });
     expect(ini['auth.generic_oauth'].client_secret).toBe('$__file{/etc/secrets/grafana-oidc/clientSecret}');
     expect(ini['auth.generic_oauth'].role_attribute_path).toBe("(contains(groups[*], 'platform-admins')) && 'Admin' || "
       + (env === 'dev' ? "(contains(groups[*], 'payments-developers') || contains(groups[*], 'search-developers'))" : "(contains(groups[*], 'payments-developers'))")
       + " && 'Editor' || 'Viewer'");
     expect(kps.grafana.admin.existingSecret).toBe('grafana-admin');
-    expect(kps.grafana.ingress.tls).toEqual([{ secretName: 'grafana-tls', hosts: [`grafana.${names.environment.domain}`] }]);
+    expect(names.platform.identity.clients.grafana).not.toBe(names.platform.identity.clients.kubernetes);
+    expect(kps.grafana.ingress).toEqual({ enabled: false });
+    expect(named(objects, 'HTTPRoute', 'grafana').spec.hostnames).toEqual([names.hostname('grafana')]);
   });
 
-  it('ships dashboards as code for capacity, ingress, certificates, Argo CD and logging', () => {
+  it('ships dashboards as code for capacity, gateway traffic, certificates, Argo CD and logging', () => {
     const dashboards = ofKind(objects, 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
-    expect(dashboards.map((d) => d.metadata.name).sort()).toEqual(['dashboard-platform-argocd', 'dashboard-platform-capacity', 'dashboard-platform-certificates', 'dashboard-platform-ingress', 'dashboard-platform-logging']);
+    expect(dashboards.map((d) => d.metadata.name).sort()).toEqual(['dashboard-platform-argocd', 'dashboard-platform-capacity', 'dashboard-platform-certificates', 'dashboard-platform-gateway', 'dashboard-platform-logging']);
     for (const d of dashboards) expect(JSON.parse(Object.values<string>(d.data)[0]).panels.length).toBeGreaterThan(0);
   });
 

@@ -14,6 +14,7 @@ const container = (d: any) => d.spec.template.spec.containers[0];
 const others = (kind: string) => baseline.filter((o) => o.kind !== kind);
 const findings = (objects: any[]) => checkManifests(objects.map((obj) => ({ obj })));
 const idsFor = (objects: any[]) => [...new Set(findings(objects).map((f) => f.check))];
+const listenerSet = () => clone(synthesizeObjects(exampleEnvironment('dev')).map((o) => o.obj).find((o) => o.kind === 'ListenerSet'));
 
 /** For every check: objects that fail it (only it), and objects that pass. */
 const CASES: Record<string, { failing: () => any[]; passing: () => any[] }> = {
@@ -45,9 +46,13 @@ const CASES: Record<string, { failing: () => any[]; passing: () => any[] }> = {
     failing: () => others('PodDisruptionBudget'),
     passing: () => { const d = deployment(); d.spec.replicas = 1; return [d, ...others('Deployment').filter((o) => !['PodDisruptionBudget', 'HorizontalPodAutoscaler'].includes(o.kind))]; },
   },
-  'ingress-tls': {
-    failing: () => baseline.map((o) => (o.kind === 'Ingress' ? { ...clone(o), spec: { ...clone(o.spec), tls: [] } } : o)),
+  'no-ingress': {
+    failing: () => [...baseline, { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'api', namespace: 'payments' }, spec: { rules: [{ host: 'api.example.com' }] } }],
     passing: () => baseline,
+  },
+  'listener-tls': {
+    failing: () => [{ ...listenerSet(), spec: { ...listenerSet().spec, listeners: [{ ...listenerSet().spec.listeners[0], tls: { mode: 'Terminate', certificateRefs: [] } }] } }],
+    passing: () => [listenerSet()],
   },
   'rbac-wildcard': {
     failing: () => [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'r', namespace: 'payments' }, rules: [{ apiGroups: ['apps'], resources: ['*'], verbs: ['get'] }] }],

@@ -23,10 +23,15 @@ describe('200 teams, 1,000 apps', () => {
   });
 
   it('gives every app the whole golden path, each on its own host', () => {
-    for (const kind of ['Deployment', 'Service', 'Ingress', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ServiceMonitor']) {
+    for (const kind of ['Deployment', 'Service', 'HTTPRoute', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'ServiceMonitor']) {
       expect({ kind, count: inTeams(kind) }).toEqual({ kind, count: 1000 });
     }
-    expect(new Set(teamObjects('Ingress').map((i) => i.spec.rules[0].host)).size).toBe(1000);
+    expect(new Set(teamObjects('HTTPRoute').map((r) => r.spec.hostnames[0])).size).toBe(1000);
+  });
+
+  it('serves every team from a ListenerSet of its own and keeps the Gateway under its 64 listeners', () => {
+    expect(count('ListenerSet')).toBe(200);
+    expect(ofKind(objects, 'Gateway')[0].spec.listeners.length).toBeLessThanOrEqual(64);
   });
 
   it('owns each team\'s apps folder by one Application in that team\'s project', () => {

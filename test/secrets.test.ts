@@ -17,7 +17,8 @@ export const SECRET_VALUE_PATTERNS: Array<[string, RegExp]> = [
   ['Slack token or webhook', /xox[abposr]-[0-9A-Za-z-]{10,}|hooks\.slack\.com\/services\/[A-Z0-9]+/],
   ['GitHub token', /\bgh[pousr]_[A-Za-z0-9]{30,}\b/],
   ['JWT', /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/],
-  ['inline password', /"?(password|passwd|secret_key|client_secret|clientSecret|api_key|token)"?\s*[:=]\s*"?(?!\$|\{|\/|"|$)[^\s"]{6,}/i],
+  // The value on the same line only: a key that opens a nested mapping (`forwardIDToken:` then `header: ...`) holds none.
+  ['inline password', /"?(password|passwd|secret_key|client_secret|clientSecret|api_key|token)"?[ \t]*[:=][ \t]*"?(?!\$|\{|\/|"|$)[^\s"]{6,}/i],
 ];
 
 export function findSecretValues(text: string): string[] {
@@ -33,6 +34,8 @@ describe('secret scan', () => {
     expect(findSecretValues('client_secret: $__file{/etc/secrets/grafana-oidc/clientSecret}')).toEqual([]);
     expect(findSecretValues('clientSecret: $argocd-oidc:clientSecret')).toEqual([]);
     expect(findSecretValues('key: acme/dev/platform/grafana/admin')).toEqual([]);
+    expect(findSecretValues('forwardIDToken:\n  header: X-Platform-Id-Token')).toEqual([]);
+    expect(findSecretValues('token:  abcdef123456')).toEqual(['inline password']);
   });
 
   it('finds no secret value in dist/', () => {

@@ -1,16 +1,18 @@
 /**
  * The golden path for a team's HTTP service. A few lines of config give a Deployment that passes
  * Pod Security `restricted`, spreads over zones, has probes and right-sized resources, plus its
- * Service, an HTTPS Ingress on the team's host, metrics scraping, a disruption budget, an
- * autoscaler, secrets from the team's vault prefix, and a NetworkPolicy admitting the ingress
- * controller and Prometheus. `npm run check` holds the result to the same bar.
+ * Service, an HTTPRoute serving HTTPS on the team's host (attached to the team's own ListenerSet,
+ * whose wildcard certificate covers it), metrics scraping, a disruption budget, an autoscaler,
+ * secrets from the team's vault prefix, and a NetworkPolicy admitting the gateway's proxies and
+ * Prometheus. `npm run check` holds the result to the same bar.
  */
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecret-external-secrets.io';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { AppConfig, EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
-import { CLUSTER_ISSUERS, INGRESS_CLASS, platformIngressAnnotations } from '../lib/ingress-defaults';
+import { teamParentRef } from '../gateway/platform-gateway';
 import { LABELS } from '../lib/labels';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
 import { SECRET_REFRESH_INTERVAL, TEAM_SECRET_STORE } from '../lib/platform-secret';
@@ -24,8 +26,6 @@ export interface WebServiceProps {
    * @default 70
    */
   readonly targetCpuUtilization?: number;
-  /** @default letsencrypt */
-  readonly issuer?: string;
 }
 
 /** Environment variable name for a secret reference: `api/database-url` -> `DATABASE_URL`. */
@@ -117,12 +117,18 @@ export class WebService extends Construct {
       spec: { selector, ports: [{ name: HTTP_PORT_NAME, port: 80, targetPort: k8s.IntOrString.fromString(HTTP_PORT_NAME), protocol: 'TCP' }] },
     });
 
-    new k8s.KubeIngress(this, 'ingress', {
-      metadata: { ...metadata, annotations: platformIngressAnnotations(props.issuer ?? CLUSTER_ISSUERS.letsencrypt) },
+    // Plain ApiObject, checked against the Gateway API CRDs (and their CEL rules) by the schema tests.
+    new ApiObject(this, 'route', {
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata,
       spec: {
-        ingressClassName: INGRESS_CLASS,
-        tls: [{ hosts: [this.host], secretName: `${name}-tls` }],
-        rules: [{ host: this.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name, port: { name: HTTP_PORT_NAME } } } }] } }],
+        parentRefs: [teamParentRef(names, team)],
+        hostnames: [this.host],
+        rules: [{
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          backendRefs: [{ group: '', kind: 'Service', name, port: 80, weight: 1 }],
+        }],
       },
     });
 
@@ -156,7 +162,7 @@ export class WebService extends Construct {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress'],
         ingress: [{
-          from: [fromNamespace(PLATFORM_NAMESPACES.ingress), fromNamespace(PLATFORM_NAMESPACES.monitoring)],
+          from: [fromNamespace(PLATFORM_NAMESPACES.gateway), fromNamespace(PLATFORM_NAMESPACES.monitoring)],
           ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(app.port) }],
         }],
       },

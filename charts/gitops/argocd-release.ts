@@ -1,10 +1,9 @@
 /**
  * Argo CD itself, as a Helm release managed by Argo CD: SSO with the company IdP, group-based RBAC,
- * HA in production, UI behind the central ingress with TLS.
+ * HA in production, UI behind the gateway's SSO (its route is in the gitops chart).
  */
 import { EnvironmentNames, HELM_CHARTS, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
-import { platformIngressAnnotations, INGRESS_CLASS } from '../lib/ingress-defaults';
 
 /** Secret (created by an ExternalSecret) holding the OIDC client secret; Argo CD reads `$argocd-oidc:clientSecret`. */
 export const ARGOCD_OIDC_SECRET = 'argocd-oidc';
@@ -27,6 +26,15 @@ export function teamProjectRole(team: TeamConfig) {
   };
 }
 
+/** Helm repositories served over OCI (a repoURL without a scheme), as argo-cd chart `configs.repositories`. */
+export function ociHelmRepositories(): Record<string, { name: string; url: string; type: 'helm'; enableOCI: 'true' }> {
+  const oci = [...new Set(Object.values(HELM_CHARTS).map((c) => c.repoURL).filter((url) => !url.includes('://')))].sort();
+  return Object.fromEntries(oci.map((url) => {
+    const name = url.replace(/[^a-z0-9]+/g, '-');
+    return [name, { name, url, type: 'helm', enableOCI: 'true' }];
+  }));
+}
+
 export function argocdRelease(names: EnvironmentNames): HelmRelease {
   const prod = names.environment.production;
   const idp = names.platform.identity;
@@ -42,14 +50,17 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
       global: { domain: host },
       crds: { keep: true },
       configs: {
-        params: { 'server.insecure': true }, // TLS ends at the ingress controller
+        // Argo CD pulls Helm charts from an OCI registry (Envoy Gateway publishes only there) once
+        // the registry is declared as a Helm repository with OCI on; public, so no credentials.
+        repositories: ociHelmRepositories(),
+        params: { 'server.insecure': true }, // TLS ends at the gateway
         cm: {
           url: `https://${host}`,
           'admin.enabled': false, // people log in with the IdP; break-glass is kubectl with an admin role
           'oidc.config': [
             `name: ${idp.provider}`,
             `issuer: ${idp.issuerURL}`,
-            `clientID: ${idp.clientId}`,
+            `clientID: ${idp.clients.argocd}`, // its own audience: Argo CD refuses tokens issued to the Kubernetes API
             `clientSecret: $${ARGOCD_OIDC_SECRET}:clientSecret`,
             'requestedScopes: ["openid", "profile", "email", "groups"]',
           ].join('\n') + '\n',
@@ -75,13 +86,8 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
       server: {
         replicas: prod ? 2 : 1,
         metrics: { enabled: true, serviceMonitor: { enabled: true } },
-        ingress: {
-          enabled: true,
-          ingressClassName: INGRESS_CLASS,
-          hostname: host,
-          annotations: platformIngressAnnotations(),
-          tls: true,
-        },
+        // Served by an HTTPRoute on the gateway (PlatformUiRoute), not the chart's Ingress.
+        ingress: { enabled: false },
       },
       repoServer: { replicas: prod ? 2 : 1, metrics: { enabled: true, serviceMonitor: { enabled: true } } },
       applicationSet: { replicas: prod ? 2 : 1 },

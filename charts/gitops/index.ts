@@ -10,6 +10,7 @@ import { PLATFORM_NAMESPACES } from '../../config';
 import { HelmRelease, PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
 import { ARGOCD_OIDC_SECRET, argocdRelease, teamProjectRole } from './argocd-release';
 import { PlatformSecret } from '../lib/platform-secret';
+import { PlatformUiRoute } from '../sso';
 import { AUTOMATED_SYNC, PLATFORM_PROJECT, platformProjectSpec, ROOT_APPLICATION, rootApplicationSpec } from './root-application';
 
 export * from './root-application';
@@ -49,6 +50,9 @@ export class GitOpsChart extends PlatformChart {
     // validates them against the Argo CD CRDs.
     argo(this, 'platform-project', 'AppProject', PLATFORM_PROJECT, platformProjectSpec(names));
     argo(this, 'root', 'Application', ROOT_APPLICATION, rootApplicationSpec(names));
+
+    // Every engineer opens Argo CD (teams sync their own applications); the service is the chart's.
+    new PlatformUiRoute(this, 'ui', { names, ui: 'argocd', service: { name: `${argocdRelease(names).name}-server`, port: 80 }, groups: names.engineerGroups });
 
     // Argo CD reads `$argocd-oidc:clientSecret` only from Secrets labelled as part of Argo CD.
     new PlatformSecret(this, 'oidc-secret', {

@@ -9,11 +9,11 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/certificate-cert-manager.io';
 import { EnvironmentNames, HELM_CHARTS, IMAGES, PLATFORM_NAMESPACES } from '../../config';
-import { CLUSTER_ISSUERS, INGRESS_CLASS } from '../lib/ingress-defaults';
+import { CLUSTER_ISSUERS } from '../gateway/certificate-issuers';
 import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
 import { PlatformSecret } from '../lib/platform-secret';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
-import { ssoIngressAnnotations } from '../sso';
+import { PlatformUiRoute } from '../sso';
 import { LogOutput } from './fluent-bit';
 
 /** Name of the Elasticsearch and Kibana resources; ECK derives service names from it. */
@@ -320,27 +320,10 @@ export class ElasticLogStore extends Construct {
       },
     });
 
-    new k8s.KubeIngress(this, 'kibana-ingress', {
-      metadata: {
-        name: 'kibana',
-        namespace: ns,
-        annotations: {
-          ...ssoIngressAnnotations(names, props.readerGroups),
-          // Re-encrypt to Kibana and check its certificate against the private CA.
-          'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS',
-          'nginx.ingress.kubernetes.io/proxy-ssl-secret': `${ns}/${KIBANA_TLS_SECRET}`,
-          'nginx.ingress.kubernetes.io/proxy-ssl-verify': 'on',
-          'nginx.ingress.kubernetes.io/proxy-ssl-name': `${KIBANA_SERVICE}.${ns}.svc`,
-        },
-      },
-      spec: {
-        ingressClassName: INGRESS_CLASS,
-        tls: [{ hosts: [this.kibanaHost], secretName: 'kibana-tls' }],
-        rules: [{
-          host: this.kibanaHost,
-          http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: KIBANA_SERVICE, port: { number: 5601 } } } }] },
-        }],
-      },
+    // Through the gateway's SSO, re-encrypted to Kibana and checked against the private CA.
+    new PlatformUiRoute(this, 'kibana-route', {
+      names, ui: 'logs', service: { name: KIBANA_SERVICE, port: 5601 }, groups: props.readerGroups,
+      backendTls: { caSecret: KIBANA_TLS_SECRET, hostname: `${KIBANA_SERVICE}.${ns}.svc` },
     });
 
     // Runs after every sync of this folder (Elasticsearch healthy by then); every call is an idempotent PUT.

@@ -1,7 +1,7 @@
 /**
  * Alerts the platform owns, beyond kube-prometheus-stack's defaults: the things that turn into an
  * outage if nobody acts (expiring certificates, memory overcommit, full volumes, a stuck GitOps
- * sync, secrets that stop syncing, failing ingress, lost logs). Each has a severity that decides
+ * sync, secrets that stop syncing, failing gateway routes, lost logs). Each has a severity that decides
  * who is woken (see alertmanager-config.ts) and a runbook. test/alerts/ fires every one of them
  * with `promtool test rules`.
  */
@@ -102,12 +102,26 @@ export const PLATFORM_ALERT_GROUPS: AlertGroup[] = [
     ],
   },
   {
-    name: 'platform.ingress',
+    name: 'platform.gateway',
     rules: [
-      rule('IngressHighErrorRate', 'critical', '10m',
-        'sum by (exported_namespace, ingress) (rate(nginx_ingress_controller_requests{status=~"5.."}[5m])) / sum by (exported_namespace, ingress) (rate(nginx_ingress_controller_requests[5m])) > 0.05',
-        'Ingress {{ $labels.exported_namespace }}/{{ $labels.ingress }} answers more than 5% of requests with 5xx',
-        'Users see errors; check the backend pods of this ingress.'),
+      // Envoy names each route rule's backend cluster httproute/<namespace>/<route>/rule/<n>.
+      rule('GatewayHighErrorRate', 'critical', '10m',
+        'sum by (envoy_cluster_name) (rate(envoy_cluster_upstream_rq_xx{envoy_response_code_class="5"}[5m])) / sum by (envoy_cluster_name) (rate(envoy_cluster_upstream_rq_xx[5m])) > 0.05',
+        'Route backend {{ $labels.envoy_cluster_name }} answers more than 5% of requests with 5xx',
+        'Users see errors; check the backend pods of this HTTPRoute (namespace and route are in the name).'),
+      // Prometheus names PodMonitor jobs <namespace>/<name>: the proxies' is envoy-gateway-system/envoy-proxies.
+      rule('GatewayProxiesDown', 'critical', '5m',
+        'absent(up{job="envoy-gateway-system/envoy-proxies"} == 1)',
+        'No Envoy proxy of the gateway is up',
+        'Every platform UI and every team app is unreachable from outside. Check the proxies in envoy-gateway-system and the Envoy Gateway controller.'),
+      rule('EnvoyGatewayControllerDown', 'warning', '15m',
+        'absent(up{job="envoy-gateway"} == 1)',
+        'The Envoy Gateway controller is not running',
+        'Proxies keep serving their last configuration, but no new route, listener or certificate reaches them.'),
+      rule('GatewayBackendUnavailable', 'critical', '5m',
+        'sum by (envoy_cluster_name) (envoy_cluster_membership_healthy{envoy_cluster_name=~"httproute/.*"}) == 0 and sum by (envoy_cluster_name) (envoy_cluster_membership_total{envoy_cluster_name=~"httproute/.*"}) > 0',
+        'Route backend {{ $labels.envoy_cluster_name }} has no healthy endpoint',
+        'The gateway answers 503 for this route: every backend pod is unready or gone.'),
     ],
   },
   {

@@ -19,10 +19,11 @@ export const PLATFORM_DASHBOARDS: DashboardSpec[] = [
     ['Memory requested per node', 'sum by (node) (kube_pod_container_resource_requests{resource="memory"}) / sum by (node) (kube_node_status_allocatable{resource="memory"})', 'percentunit'],
     ['Pods pending', 'sum(kube_pod_status_phase{phase="Pending"})', 'short'],
   ] },
-  { uid: 'platform-ingress', title: 'Platform / Ingress traffic', panels: [
-    ['Requests per second by ingress', 'sum by (exported_namespace, ingress) (rate(nginx_ingress_controller_requests[5m]))', 'reqps'],
-    ['5xx ratio by ingress', 'sum by (exported_namespace, ingress) (rate(nginx_ingress_controller_requests{status=~"5.."}[5m])) / sum by (exported_namespace, ingress) (rate(nginx_ingress_controller_requests[5m]))', 'percentunit'],
-    ['p95 latency by ingress', 'histogram_quantile(0.95, sum by (le, exported_namespace, ingress) (rate(nginx_ingress_controller_request_duration_seconds_bucket[5m])))', 's'],
+  { uid: 'platform-gateway', title: 'Platform / Gateway traffic', panels: [
+    ['Requests per second by route', 'sum by (envoy_cluster_name) (rate(envoy_cluster_upstream_rq_total{envoy_cluster_name=~"httproute/.*"}[5m]))', 'reqps'],
+    ['5xx ratio by route', 'sum by (envoy_cluster_name) (rate(envoy_cluster_upstream_rq_xx{envoy_response_code_class="5"}[5m])) / sum by (envoy_cluster_name) (rate(envoy_cluster_upstream_rq_xx[5m]))', 'percentunit'],
+    ['p95 latency by route', 'histogram_quantile(0.95, sum by (le, envoy_cluster_name) (rate(envoy_cluster_upstream_rq_time_bucket{envoy_cluster_name=~"httproute/.*"}[5m])))', 'ms'],
+    ['Downstream connections per proxy', 'sum by (pod) (envoy_http_downstream_cx_active)', 'short'],
   ] },
   { uid: 'platform-certificates', title: 'Platform / Certificates', panels: [
     ['Days until expiry', '(certmanager_certificate_expiration_timestamp_seconds - time()) / 86400', 'd'],

@@ -8,14 +8,13 @@ import { ApiObject } from 'cdk8s';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { EnvironmentNames, HELM_CHARTS, PLATFORM_NAMESPACES } from '../../config';
 import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
-import { INGRESS_CLASS, platformIngressAnnotations } from '../lib/ingress-defaults';
 import { LABELS } from '../lib/labels';
 import { PlatformSecret } from '../lib/platform-secret';
 import { ALERTMANAGER_RECEIVERS_SECRET, alertmanagerConfig } from './alertmanager-config';
 import { PLATFORM_ALERT_GROUPS } from './alert-rules';
 import { PlatformDashboards } from './dashboards';
 import { prometheusOperatorCrdsRelease } from './operator-crds';
-import { ssoIngressValues } from '../sso';
+import { PlatformUiRoute } from '../sso';
 
 export * from './alert-rules';
 export * from './alertmanager-config';
@@ -93,12 +92,11 @@ export class MonitoringChart extends PlatformChart {
             storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'gp3', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: env.monitoring.storage } } } } },
             resources: { requests: { cpu: prod ? '1' : '250m', memory: prod ? '4Gi' : '1Gi' } },
           },
-          // Every engineer may query metrics; the UI has no login of its own, so oauth2-proxy guards it.
-          ingress: ssoIngressValues(names, 'prometheus', names.engineerGroups),
+          // Served by an HTTPRoute behind the gateway's SSO (below), not the chart's Ingress.
+          ingress: { enabled: false },
         },
         alertmanager: {
-          // Silencing alerts is an operator's act: admins and viewers (on-call), not every team.
-          ingress: ssoIngressValues(names, 'alertmanager', [...idp.adminGroups, ...idp.viewerGroups]),
+          ingress: { enabled: false },
           config: alertmanagerConfig(names),
           alertmanagerSpec: {
             replicas: prod ? 3 : 1,
@@ -114,7 +112,7 @@ export class MonitoringChart extends PlatformChart {
             'auth.generic_oauth': {
               enabled: true,
               name: idp.provider,
-              client_id: idp.clientId,
+              client_id: idp.clients.grafana, // its own audience, not the Kubernetes API's
               client_secret: `$__file{/etc/secrets/${GRAFANA_OIDC_SECRET}/clientSecret}`,
               scopes: 'openid profile email groups',
               ...oidcEndpoints(names),
@@ -127,13 +125,7 @@ export class MonitoringChart extends PlatformChart {
             users: { auto_assign_org_role: 'Viewer' },
           },
           extraSecretMounts: [{ name: GRAFANA_OIDC_SECRET, secretName: GRAFANA_OIDC_SECRET, mountPath: `/etc/secrets/${GRAFANA_OIDC_SECRET}`, readOnly: true }],
-          ingress: {
-            enabled: true,
-            ingressClassName: INGRESS_CLASS,
-            annotations: platformIngressAnnotations(),
-            hosts: [grafanaHost],
-            tls: [{ secretName: 'grafana-tls', hosts: [grafanaHost] }],
-          },
+          ingress: { enabled: false },
           sidecar: { dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: 'ALL' } },
         },
       },
@@ -158,6 +150,13 @@ export class MonitoringChart extends PlatformChart {
     });
 
     new PlatformDashboards(this, 'dashboards', { namespace: ns, label: GRAFANA_DASHBOARD_LABEL });
+
+    // The UIs, through the gateway and its SSO. Every engineer may query metrics and open Grafana;
+    // silencing alerts is an operator's act: admins and viewers (on-call), not every team.
+    const release = 'kube-prometheus-stack';
+    new PlatformUiRoute(this, 'grafana-route', { names, ui: 'grafana', service: { name: `${release}-grafana`, port: 80 }, groups: names.engineerGroups });
+    new PlatformUiRoute(this, 'prometheus-route', { names, ui: 'prometheus', service: { name: `${release}-prometheus`, port: 9090 }, groups: names.engineerGroups });
+    new PlatformUiRoute(this, 'alertmanager-route', { names, ui: 'alertmanager', service: { name: `${release}-alertmanager`, port: 9093 }, groups: [...idp.adminGroups, ...idp.viewerGroups] });
 
     new PlatformSecret(this, 'grafana-admin', {
       names, name: GRAFANA_ADMIN_SECRET, namespace: ns, key: 'grafana/admin',

@@ -54,7 +54,7 @@ export class TeamNamespace extends Construct {
           'limits.cpu': k8s.Quantity.fromString(double(team.quota.cpu)),
           'limits.memory': k8s.Quantity.fromString(double(team.quota.memory)),
           pods: k8s.Quantity.fromNumber(team.quota.pods),
-          // Traffic enters through the central ingress only: no per-team load balancers or node ports.
+          // Traffic enters through the gateway only: no per-team load balancers or node ports.
           'services.loadbalancers': k8s.Quantity.fromNumber(0),
           'services.nodeports': k8s.Quantity.fromNumber(0),
         },
@@ -93,10 +93,11 @@ export class TeamNamespace extends Construct {
       ingress: [{ from: [{ podSelector: {} }] }],
       egress: [{ to: [{ podSelector: {} }] }],
     });
-    policy('allow-from-ingress-controller', {
+    // The gateway's Envoy proxies run in its namespace: the only way in from outside the cluster.
+    policy('allow-from-gateway', {
       podSelector: {},
       policyTypes: ['Ingress'],
-      ingress: [{ from: [fromNamespace(PLATFORM_NAMESPACES.ingress)] }],
+      ingress: [{ from: [fromNamespace(PLATFORM_NAMESPACES.gateway)] }],
     });
     policy('allow-from-monitoring', {
       podSelector: {},

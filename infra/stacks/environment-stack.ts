@@ -35,7 +35,7 @@ export class EnvironmentStack extends TerraformStack {
 
     const key = new EncryptionKey(this, 'kms', { name: names.clusterName, accountId, region });
     const network = new Network(this, 'network', {
-      name: names.clusterName,
+      name: names.vpcName,
       clusterName: names.clusterName,
       cidr: env.vpcCidr,
       natPerAz: env.production,
