@@ -118,6 +118,23 @@ export class EnvironmentNames {
     return `${this.secretPrefix}/teams/${team.name}/`;
   }
 
+  /**
+   * Backend vault: the KV v2 mount holding one prefix, `<org>/<env>/platform` or the team's
+   * `<org>/<env>/teams/<team>` (its secret prefix without the trailing slash).
+   */
+  vaultMount(team?: TeamConfig): string {
+    return (team ? this.teamSecretPrefix(team) : this.platformSecret('')).replace(/\/$/, '');
+  }
+
+  /** Backend vault: the Kubernetes auth mount for this cluster, and the role that reads one mount. */
+  get vaultAuthMount(): string {
+    return `kubernetes-${this.clusterName}`;
+  }
+
+  vaultRole(team?: TeamConfig): string {
+    return team ? `team-${team.name}` : 'platform';
+  }
+
   /** ECR repository for an app; shared by all environments, created by infra. */
   ecrRepository(team: TeamConfig, app: AppConfig): string {
     return app.repository ?? `${this.org}/${team.name}/${app.name}`;

@@ -104,6 +104,10 @@ const receiver = z.strictObject({
   secret: secretRef,
   /** Slack channel, e-mail address, … where the type needs one. */
   target: z.string().min(1).optional(),
+  /** Email only (required there): the SMTP relay as host:port, such as smtp.example.com:587. Alertmanager logs in as `from` with the password in `secret`. */
+  smarthost: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, { error: 'an SMTP relay as host:port, such as smtp.example.com:587' }).optional(),
+  /** Email only (required there): the sender address, also the SMTP login. */
+  from: z.email({ error: 'a sender e-mail address' }).optional(),
 });
 
 const app = z.strictObject({
@@ -192,12 +196,15 @@ export const platformSchema = z.strictObject({
     viewerGroups: z.array(z.string().min(1)).default([]),
   }),
   secrets: z.strictObject({
-    backend: z.enum(['aws-secrets-manager', 'vault', 'azure-key-vault']).default('aws-secrets-manager'),
+    /**
+     * Where secret values live. Default aws-secrets-manager. `vault`: one KV v2 mount per prefix,
+     * `<org>/<env>/platform` and `<org>/<env>/teams/<team>`, each read by its own Kubernetes-auth
+     * role (README, Secrets). Azure Key Vault is not offered: its names allow no `/`, and per-team
+     * isolation would need a vault and a federated identity per team, which infra (AWS) cannot create.
+     */
+    backend: z.enum(['aws-secrets-manager', 'vault']).default('aws-secrets-manager'),
     /** Vault server URL; required for backend vault. */
     vaultServer: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'an https:// Vault address' }).optional(),
-    /** Azure Key Vault URL; required for backend azure-key-vault. */
-    azureVaultUrl: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'an https:// Key Vault URL' }).optional(),
-    azureTenantId: z.string().uuid({ error: 'an Azure tenant id (UUID)' }).optional(),
   }).default({ backend: 'aws-secrets-manager' }),
   alerting: z.strictObject({
     receivers: z.array(receiver).min(1),
@@ -223,8 +230,8 @@ export const RESERVED_NAMESPACES = [
 type RawPlatform = {
   environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[] }>;
   teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number }> }>;
-  alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string }> };
-  secrets: { backend: string; vaultServer?: string; azureVaultUrl?: string; azureTenantId?: string };
+  alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; smarthost?: string; from?: string }> };
+  secrets: { backend: string; vaultServer?: string };
   identity: { provider: string; hostedUiDomain?: string };
 };
 
@@ -296,14 +303,13 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   }
   cfg.alerting.receivers.forEach((r, i) => {
     if ((r.type === 'slack' || r.type === 'email') && !r.target) issue(['alerting', 'receivers', i, 'target'], `a ${r.type === 'slack' ? 'Slack channel' : 'recipient address'} for a ${r.type} receiver`, undefined);
+    // Alertmanager refuses an email receiver with no relay and sender (and has no global ones here).
+    if (r.type === 'email' && !r.smarthost) issue(['alerting', 'receivers', i, 'smarthost'], 'the SMTP relay (host:port) for an email receiver', undefined);
+    if (r.type === 'email' && !r.from) issue(['alerting', 'receivers', i, 'from'], 'the sender address for an email receiver', undefined);
   });
 
   if (cfg.identity.provider === 'cognito' && !cfg.identity.hostedUiDomain) issue(['identity', 'hostedUiDomain'], 'the Cognito hosted UI domain when provider is cognito', undefined);
   if (cfg.secrets.backend === 'vault' && !cfg.secrets.vaultServer) issue(['secrets', 'vaultServer'], 'the Vault address when backend is vault', undefined);
-  if (cfg.secrets.backend === 'azure-key-vault') {
-    if (!cfg.secrets.azureVaultUrl) issue(['secrets', 'azureVaultUrl'], 'the Key Vault URL when backend is azure-key-vault', undefined);
-    if (!cfg.secrets.azureTenantId) issue(['secrets', 'azureTenantId'], 'the Azure tenant id when backend is azure-key-vault', undefined);
-  }
 }
 
 /** First and last address of a valid CIDR as integers, or undefined. */

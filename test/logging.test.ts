@@ -7,10 +7,13 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EnvironmentNames, PLATFORM_NAMESPACES } from '../config';
+import { PLATFORM_NAMESPACES } from '../config';
 import { KIBANA_URL, LOG_STORE_USERS, LOG_STORE_URL } from '../charts/logging';
-import { exampleEnvironment, helmValues, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
-import { synthesizeInfraVariant } from './harness/infra';
+import { helmApplication, helmValues, named, ofKind } from './harness/platform';
+import { synthesizeInfra } from './harness/infra';
+import { FixtureEnvironment, fixtureEnvironments, objectsOf } from './harness/fixtures';
+
+const withBackend = (backend: string) => fixtureEnvironments().filter((e) => e.names.platform.logging.backend === backend);
 
 
 /** `[SECTION]` blocks of a classic-mode Fluent Bit config as key/value lists. */
@@ -22,9 +25,10 @@ function sections(config: string): Array<{ name: string; keys: Array<[string, st
 }
 const get = (keys: Array<[string, string]>, key: string) => keys.filter(([k]) => k === key).map(([, v]) => v);
 
-describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) => {
-  const names = exampleEnvironment(env);
-  const objects = synthesizeObjects(names);
+describe.each(withBackend('elasticsearch'))('logging in $label (elasticsearch backend)', (fixtureEnv: FixtureEnvironment) => {
+  const { names } = fixtureEnv;
+  const env = names.env;
+  const objects = objectsOf(fixtureEnv);
   const fluentBit = helmValues(objects, 'fluent-bit');
   const job = named(objects, 'Job', 'log-store-setup');
   const script: string = job.spec.template.spec.containers[0].command[2];
@@ -93,12 +97,11 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
       .toEqual([names.platformSecret('cert-manager/private-ca'), names.platformSecret('logging/users')]);
   });
 
-  it(`keeps logs for ${env === 'dev' ? 7 : 30} days, the environment's retentionDays`, () => {
+  it('keeps logs for the environment\'s retentionDays', () => {
     const template = call('/_index_template/logs-kubernetes').body;
     expect(template.index_patterns).toEqual(['logs-kubernetes-*']);
     expect(template.data_stream).toEqual({});
     expect(template.template.lifecycle.data_retention).toBe(`${names.environment.logging.retentionDays}d`);
-    expect(names.environment.logging.retentionDays).toBe(env === 'dev' ? 7 : 30);
   });
 
   it('asks for replicas only where there are nodes to hold them, so the store can be green', () => {
@@ -106,12 +109,12 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
     const nodes = es.spec.nodeSets.reduce((n: number, s: any) => n + s.count, 0);
     const replicas = call('/_index_template/logs-kubernetes').body.template.settings.number_of_replicas;
     expect(replicas).toBeLessThan(nodes);
-    expect(nodes).toBe(env === 'prod' ? 3 : 1);
+    expect(nodes).toBe(names.environment.production ? 3 : 1);
   });
 
   it('sizes each Elasticsearch node\'s disk from logging.storage, on the encrypted gp3 class', () => {
     const [data] = named(objects, 'Elasticsearch', 'logs').spec.nodeSets[0].volumeClaimTemplates;
-    expect(data.spec.resources.requests.storage).toBe(env === 'prod' ? '300Gi' : '30Gi');
+    expect(data.spec.resources.requests.storage).toBe(names.environment.logging.storage);
     expect(data.spec.storageClassName).toBe('gp3');
   });
 
@@ -176,10 +179,9 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
   });
 });
 
-describe('logging with the AWS OpenSearch backend', () => {
-  const toOpenSearch = (d: any) => { d.logging = { backend: 'opensearch' }; };
-  const names: EnvironmentNames = variantEnvironment('dev', toOpenSearch);
-  const objects = synthesizeObjects(names);
+describe.each(withBackend('opensearch'))('logging in $label (AWS OpenSearch backend)', (fixtureEnv: FixtureEnvironment) => {
+  const { names } = fixtureEnv;
+  const objects = objectsOf(fixtureEnv);
   const fluentBit = helmValues(objects, 'fluent-bit');
 
   it('runs no Elasticsearch, Kibana or ECK in the cluster', () => {
@@ -191,7 +193,7 @@ describe('logging with the AWS OpenSearch backend', () => {
   it('ships with requests signed by the fluent-bit role that infra binds to the same service account', () => {
     const identity = names.workloadIdentity('fluent-bit');
     expect(fluentBit.serviceAccount.name).toBe(identity.serviceAccount);
-    expect(named(objects, 'Application', 'fluent-bit').spec.destination.namespace).toBe(identity.namespace);
+    expect(helmApplication(objects, 'fluent-bit').destination.namespace).toBe(identity.namespace);
     const [output] = sections(fluentBit.config.outputs);
     expect(Object.fromEntries(output.keys)).toMatchObject({
       Name: 'opensearch', Host: names.logDomainEndpoint, Port: '443', tls: 'On', 'tls.verify': 'On',
@@ -200,13 +202,13 @@ describe('logging with the AWS OpenSearch backend', () => {
   });
 
   it('gets from infra a domain whose custom endpoint is the host Fluent Bit ships to', () => {
-    const infra = synthesizeInfraVariant(toOpenSearch);
-    const [domain] = infra.resources('dev', 'aws_opensearch_domain');
+    const infra = synthesizeInfra(fixtureEnv.fixture.file);
+    const [domain] = infra.resources(names.env, 'aws_opensearch_domain');
     expect(domain.domain_endpoint_options).toMatchObject({ custom_endpoint_enabled: true, custom_endpoint: names.logDomainEndpoint, enforce_https: true });
     expect(domain.vpc_options).toBeDefined();
-    const cname = infra.resources('dev', 'aws_route53_record').find((r) => r.type === 'CNAME');
+    const cname = infra.resources(names.env, 'aws_route53_record').find((r) => r.type === 'CNAME');
     expect(cname?.name).toBe(names.logDomainEndpoint);
-    const [association] = infra.resources('dev', 'aws_eks_pod_identity_association').filter((a) => a.service_account === 'fluent-bit');
+    const [association] = infra.resources(names.env, 'aws_eks_pod_identity_association').filter((a) => a.service_account === 'fluent-bit');
     expect(association.namespace).toBe(PLATFORM_NAMESPACES.logging);
   });
 });
