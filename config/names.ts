@@ -3,7 +3,7 @@
  * infra/ creates AWS resources with these names; charts/ refers to them. Neither reads Terraform
  * state, so the contract between them is exactly this file (test/infra.test.ts and test/logging.test.ts check it).
  */
-import { EnvironmentConfig, PlatformConfig, TeamConfig, AppConfig } from './schema';
+import type { EnvironmentConfig, PlatformConfig, TeamConfig, AppConfig } from './schema';
 
 /** Namespaces of the platform's own components. */
 export const PLATFORM_NAMESPACES = {
@@ -33,8 +33,49 @@ export interface WorkloadIdentity {
   readonly roleArn: string;
 }
 
-/** Hostnames of the platform's own UIs, each under the environment domain. */
-export type PlatformUi = 'argocd' | 'grafana' | 'prometheus' | 'alertmanager' | 'logs' | 'auth';
+/** Hostnames of the platform's own UIs, each under the environment domain; no app may take one. */
+export const PLATFORM_UIS = ['argocd', 'grafana', 'prometheus', 'alertmanager', 'logs', 'auth'] as const;
+export type PlatformUi = typeof PLATFORM_UIS[number];
+
+/** An app's host label under the environment domain: `host`, default `<app>-<team>`. */
+export function appHostLabel(team: Pick<TeamConfig, 'name'>, app: Pick<AppConfig, 'name' | 'host'>): string {
+  return app.host ?? `${app.name}-${team.name}`;
+}
+
+/**
+ * Limits the receiving systems put on a derived name. A name over its limit fails at apply time
+ * (AWS, the API server, DNS), so the schema refuses the config instead (see derivedNames()).
+ */
+export const NAME_LIMITS = {
+  hostname: { what: 'hostname', max: 253, labelMax: 63 },
+  'dns-label': { what: 'Kubernetes name (DNS label)', max: 63 },
+  'object-name': { what: 'Kubernetes object name', max: 253 },
+  'iam-role': { what: 'IAM role name', max: 64 },
+  's3-bucket': { what: 'S3 bucket name', max: 63 },
+  'eks-cluster': { what: 'EKS cluster name', max: 100 },
+  'eks-nodegroup': { what: 'EKS node group name', max: 63 },
+  'opensearch-domain': { what: 'OpenSearch domain name', max: 28 },
+  'ecr-repository': { what: 'ECR repository name', max: 256 },
+} as const;
+export type NameKind = keyof typeof NAME_LIMITS;
+
+/** A name the platform derives from the config, and the config field whose value it grows with. */
+export interface DerivedName {
+  readonly kind: NameKind;
+  readonly value: string;
+  readonly source: ReadonlyArray<string | number>;
+}
+
+/** Why a derived name is too long for its kind, or undefined when it fits. */
+export function derivedNameProblem(name: DerivedName): string | undefined {
+  const limit = NAME_LIMITS[name.kind];
+  if (name.value.length > limit.max) return `at most ${limit.max} characters in the ${limit.what} derived from it, "${name.value}" (${name.value.length})`;
+  if ('labelMax' in limit) {
+    const label = name.value.split('.').find((l) => l.length > limit.labelMax);
+    if (label) return `at most ${limit.labelMax} characters per DNS label in the ${limit.what} derived from it, "${name.value}" (label "${label}" has ${label.length})`;
+  }
+  return undefined;
+}
 
 export class EnvironmentNames {
   readonly org: string;
@@ -100,7 +141,29 @@ export class EnvironmentNames {
   }
 
   appHostname(team: TeamConfig, app: AppConfig): string {
-    return `${app.host ?? `${app.name}-${team.name}`}.${this.environment.domain}`;
+    return `${appHostLabel(team, app)}.${this.environment.domain}`;
+  }
+
+  /** IAM roles of the cluster itself, its nodes and the VPC flow logs (infra/cluster.ts, infra/network.ts). */
+  get clusterRoleName(): string {
+    return `${this.clusterName}-cluster`;
+  }
+
+  get nodeRoleName(): string {
+    return `${this.clusterName}-node`;
+  }
+
+  get flowLogsRoleName(): string {
+    return `${this.clusterName}-vpc-flow-logs`;
+  }
+
+  nodeGroupName(pool: 'system' | 'workload'): string {
+    return `${this.clusterName}-${pool}`;
+  }
+
+  /** The AWS OpenSearch domain (backend opensearch); AWS allows 28 characters. */
+  get logDomainName(): string {
+    return `${this.clusterName}-logs`;
   }
 
   /** Prefix of every secret of this environment in the backend. */
@@ -181,5 +244,47 @@ export class PlatformNames {
   /** S3 bucket for Terraform state: globally unique, so it carries account and region. */
   get stateBucket(): string {
     return `${this.platform.organization.name}-tfstate-${this.platform.aws.accountId}-${this.platform.aws.region}`;
+  }
+
+  /**
+   * Every name derived from the config that an outside system limits, with the config field it
+   * grows with. The schema refuses a config whose names do not fit (config/schema.ts), and
+   * test/names.test.ts checks that every name in the output is listed here. A new derived name
+   * goes here too.
+   */
+  derivedNames(): DerivedName[] {
+    const p = this.platform;
+    const out: DerivedName[] = [{ kind: 's3-bucket', value: this.stateBucket, source: ['organization', 'name'] }];
+    const teamIndex = (team: TeamConfig) => p.teams.indexOf(team);
+    p.teams.forEach((team, t) => {
+      team.apps.forEach((app, a) => {
+        out.push({ kind: 'ecr-repository', value: this.environments[0].ecrRepository(team, app), source: ['teams', t, 'apps', a, app.repository ? 'repository' : 'name'] });
+      });
+    });
+    p.environments.forEach((_e, i) => {
+      const env = this.environments[i];
+      const envName = ['environments', i, 'name'];
+      const domain = ['environments', i, 'domain'];
+      out.push({ kind: 'eks-cluster', value: env.clusterName, source: envName });
+      for (const role of [env.clusterRoleName, env.nodeRoleName, env.flowLogsRoleName, ...env.workloadIdentities.map((w) => w.roleName)]) {
+        out.push({ kind: 'iam-role', value: role, source: envName });
+      }
+      for (const pool of ['system', 'workload'] as const) out.push({ kind: 'eks-nodegroup', value: env.nodeGroupName(pool), source: envName });
+      for (const ui of PLATFORM_UIS) out.push({ kind: 'hostname', value: env.hostname(ui), source: domain });
+      if (p.logging.backend === 'opensearch') {
+        out.push({ kind: 'opensearch-domain', value: env.logDomainName, source: envName });
+        out.push({ kind: 'hostname', value: env.logDomainEndpoint, source: domain });
+      }
+      for (const team of env.teams) {
+        const t = teamIndex(team);
+        out.push({ kind: 'dns-label', value: env.teamNamespace(team), source: ['teams', t, 'name'] });
+        out.push({ kind: 'object-name', value: `team-${team.name}`, source: ['teams', t, 'name'] });
+        if (p.secrets.backend === 'aws-secrets-manager') out.push({ kind: 'iam-role', value: env.teamSecretsRoleName(team), source: ['teams', t, 'name'] });
+        team.apps.forEach((app, a) => {
+          out.push({ kind: 'hostname', value: env.appHostname(team, app), source: ['teams', t, 'apps', a, app.host ? 'host' : 'name'] });
+        });
+      }
+    });
+    return out;
   }
 }

@@ -7,6 +7,8 @@
  * Defaults are applied here, so everything downstream reads a complete config.
  */
 import { z } from 'zod';
+import { appHostLabel, derivedNameProblem, PLATFORM_UIS, PlatformNames } from './names';
+import { appPeakPods, formatQuantity, parseQuantity } from './capacity';
 
 /** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -29,7 +31,9 @@ export function isValidCidr(value: string): boolean {
   const prefix = Number(m[5]);
   return octets.every((o) => o <= 255) && prefix <= 32;
 }
-const cidr = z.string().refine(isValidCidr, { error: 'an IPv4 CIDR block such as 10.0.0.0/16' });
+const cidr = z.string().refine(isValidCidr, { error: 'an IPv4 CIDR block such as 10.0.0.0/16' })
+  // 10.30.5.0/20 means 10.30.0.0/20 to AWS, or is refused by it: say which network was meant.
+  .refine((c) => !isValidCidr(c) || networkAddress(c) === c, { error: (i) => `a network address without host bits (${networkAddress(String(i.input))})` });
 
 const quantity = z.string().regex(QUANTITY, { error: 'a Kubernetes quantity such as 500m, 4 or 16Gi' });
 const duration = z.string().regex(DURATION, { error: 'a duration such as 15d, 12h or 4w' });
@@ -116,7 +120,7 @@ const app = z.strictObject({
   repository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'an ECR repository name such as payments/api' }).optional(),
   /** Immutable image tag or digest; `latest` is refused because it makes rollouts unreproducible. */
   tag: z.string().regex(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/, { error: 'an image tag such as 1.4.2 or a sha256 digest' })
-    .refine((t) => t !== 'latest', { error: 'a pinned tag or digest, not "latest"' }),
+    .refine((t) => t.toLowerCase() !== 'latest', { error: 'a pinned tag or digest, not "latest" (in any case)' }),
   port: z.int().min(1).max(65535).default(8080),
   replicas: z.int().min(1).max(100).default(2),
   /** Host prefix under the environment domain. Default: <app>-<team>. */
@@ -229,15 +233,22 @@ export const RESERVED_NAMESPACES = [
 
 type RawPlatform = {
   environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[] }>;
-  teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number }> }>;
+  teams: Array<{
+    name: string; environments?: string[]; execIn: string[]; quota: { cpu: string; memory: string; pods: number };
+    apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string } }>;
+  }>;
+  logging: { backend: string };
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; smarthost?: string; from?: string }> };
   secrets: { backend: string; vaultServer?: string };
   identity: { provider: string; hostedUiDomain?: string };
 };
 
+/** Reports one problem: the offending field's path, what was expected there, what was found. */
+type Issue = (path: PropertyKey[], expected: string, found: unknown) => void;
+
 /** Rules that span fields. Each issue carries the path of the offending field. */
 function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
-  const issue = (path: PropertyKey[], expected: string, found: unknown) =>
+  const issue: Issue = (path, expected, found) =>
     ctx.addIssue({ code: 'custom', path, message: expected, input: found });
 
   const unique = (items: Array<{ name: string }>, path: string[], what: string) => {
@@ -255,13 +266,10 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
     if (a.maxReplicas !== undefined && a.maxReplicas < a.replicas) issue(['teams', i, 'apps', j, 'maxReplicas'], `at least replicas (${a.replicas})`, a.maxReplicas);
   }));
-  const hosts = new Map<string, string>();
-  cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
-    const host = a.host ?? `${a.name}-${t.name}`;
-    const other = hosts.get(host);
-    if (other) issue(['teams', i, 'apps', j, 'host'], `a host not used by another app (${other} has ${host})`, host);
-    else hosts.set(host, `teams[${i}].apps[${j}]`);
-  }));
+  checkAppHosts(cfg, issue);
+  checkTeamQuotas(cfg, issue);
+  checkNestedDomains(cfg, issue);
+  checkDerivedNames(cfg, issue);
 
   const domains = new Map<string, number>();
   const blocks: Array<{ index: number; range: [number, number] }> = [];
@@ -310,6 +318,84 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
 
   if (cfg.identity.provider === 'cognito' && !cfg.identity.hostedUiDomain) issue(['identity', 'hostedUiDomain'], 'the Cognito hosted UI domain when provider is cognito', undefined);
   if (cfg.secrets.backend === 'vault' && !cfg.secrets.vaultServer) issue(['secrets', 'vaultServer'], 'the Vault address when backend is vault', undefined);
+}
+
+/**
+ * App hosts: one app per host, and none on a platform UI's host (argocd, grafana, …, and
+ * opensearch with that backend), which the UI's route and certificate already own.
+ */
+function checkAppHosts(cfg: RawPlatform, issue: Issue): void {
+  const reserved: string[] = [...PLATFORM_UIS, ...(cfg.logging.backend === 'opensearch' ? ['opensearch'] : [])];
+  const hosts = new Map<string, string>();
+  cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
+    const host = appHostLabel(t, a);
+    const field = a.host === undefined ? 'name' : 'host';
+    const other = hosts.get(host);
+    if (reserved.includes(host)) issue(['teams', i, 'apps', j, field], `a host that is not a platform UI's (${reserved.join(', ')})`, a.host ?? a.name);
+    else if (other) issue(['teams', i, 'apps', j, 'host'], `a host not used by another app (${other} has ${host})`, host);
+    else hosts.set(host, `teams[${i}].apps[${j}]`);
+  }));
+}
+
+/**
+ * A team's quota must hold its declared apps at their autoscaling maximum plus a rolling update's
+ * surge (the Deployment never stops a pod before its replacement is up): otherwise the autoscaler
+ * stalls below its maximum and rollouts hang, with no error in git.
+ */
+function checkTeamQuotas(cfg: RawPlatform, issue: Issue): void {
+  cfg.teams.forEach((t, i) => {
+    if (t.apps.length === 0) return;
+    const peak = t.apps.map((a) => ({ app: a, pods: appPeakPods(a) }));
+    const pods = peak.reduce((n, p) => n + p.pods, 0);
+    const breakdown = peak.map((p) => `${p.app.name}: ${p.pods} pods`).join(', ');
+    if (pods > t.quota.pods) issue(['teams', i, 'quota', 'pods'], `at least ${pods} pods, what the declared apps run at their maximum plus a rolling update (${breakdown})`, t.quota.pods);
+    for (const resource of ['cpu', 'memory'] as const) {
+      const need = peak.reduce((n, p) => n + p.pods * parseQuantity(p.app.resources[resource]), 0);
+      if (need > parseQuantity(t.quota[resource]) * (1 + 1e-9)) {
+        issue(['teams', i, 'quota', resource], `at least ${formatQuantity(need, resource)}, what the declared apps request at their maximum plus a rolling update (${peak.map((p) => `${p.app.name}: ${p.pods} x ${p.app.resources[resource]}`).join(', ')})`, t.quota[resource]);
+      }
+    }
+  });
+}
+
+/**
+ * No environment's domain may lie under another's: the parent's SSO cookie (domain .<parent>)
+ * would reach every host of the child, so a less trusted environment could read the other's
+ * sessions, and the child's zone would need delegating from a zone another stack owns. Sibling
+ * domains (dev.example.com, prod.example.com) or separate domains work.
+ */
+function checkNestedDomains(cfg: RawPlatform, issue: Issue): void {
+  cfg.environments.forEach((env, i) => {
+    const parent = cfg.environments.findIndex((other) => env.domain.endsWith(`.${other.domain}`));
+    if (parent >= 0) {
+      issue(['environments', i, 'domain'], `a domain not under environments[${parent}].domain (${cfg.environments[parent].domain}), whose SSO cookies would reach this environment's hosts: use sibling domains (dev.example.com and prod.example.com) or separate ones`, env.domain);
+    }
+  });
+}
+
+/**
+ * Every name the platform derives (hostnames, namespaces, IAM roles, buckets, …; the list is
+ * PlatformNames.derivedNames()) must fit its system's limit. Reported once per config field and
+ * kind, for the longest name.
+ */
+function checkDerivedNames(cfg: RawPlatform, issue: Issue): void {
+  const worst = new Map<string, { path: ReadonlyArray<string | number>; problem: string; length: number }>();
+  for (const name of new PlatformNames(cfg as unknown as PlatformConfig).derivedNames()) {
+    const problem = derivedNameProblem(name);
+    const key = `${name.source.join('.')}:${name.kind}`;
+    if (problem && (worst.get(key)?.length ?? -1) < name.value.length) worst.set(key, { path: name.source, problem, length: name.value.length });
+  }
+  for (const { path, problem } of worst.values()) {
+    issue([...path], problem, path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)?.[k], cfg));
+  }
+}
+
+/** The network address of a valid CIDR: 10.30.5.0/20 -> 10.30.0.0/20. */
+export function networkAddress(value: string): string {
+  const range = cidrRange(value);
+  if (!range) return value;
+  const ip = [24, 16, 8, 0].map((shift) => Math.floor(range[0] / 2 ** shift) % 256).join('.');
+  return `${ip}/${value.split('/')[1]}`;
 }
 
 /** First and last address of a valid CIDR as integers, or undefined. */

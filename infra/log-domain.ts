@@ -54,7 +54,8 @@ export class LogDomain extends Construct {
       validationRecordFqdns: [proofRecord.fqdn],
     });
     this.domain = new OpensearchDomain(this, 'domain', {
-      domainName: `${props.names.clusterName}-logs`.slice(0, 28),
+      // At most 28 characters: the schema refuses configs whose name would not fit (no silent truncation).
+      domainName: props.names.logDomainName,
       engineVersion: 'OpenSearch_2.19',
       clusterConfig: {
         instanceType: props.instanceType ?? 'r6g.large.search',

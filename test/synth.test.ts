@@ -84,7 +84,8 @@ describe('the synth command', () => {
     expect(fs.existsSync(path.join(out, 'dev', 'stale.yaml'))).toBe(false);
   });
 
-  const cases = INVALID_CONFIGS.filter((c) => /unknown key|wrong type|DNS name|duplicate team|overlap|missing required|YAML syntax|duplicate YAML/.test(c.rule));
+  // One case per class of bad input: each exits 1 and leaves dist/ as it was.
+  const cases = INVALID_CONFIGS.filter((c) => /unknown key|wrong type|DNS name|duplicate team|overlap|missing required|YAML syntax|duplicate YAML|label over 63|IAM role|S3 bucket|host bits set|platform UI host|LATEST|CPU quota|under another environment|Azure/.test(c.rule));
   it.each(cases.map((c) => [c.rule, c] as const))('%s: exits non-zero, names the field, leaves dist/ untouched', (_rule, bad) => {
     const before = snapshotTree(dist);
     const cfg = path.join(work, 'bad.yaml');
