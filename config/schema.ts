@@ -90,8 +90,8 @@ const environment = z.strictObject({
   logging: z.strictObject({
     /** How many days of logs the log store keeps. Default 14. */
     retentionDays: z.int().min(1).max(3650).default(14),
-    /** Disk per Elasticsearch node (backend elasticsearch). Default 100Gi. */
-    storage: quantity.default('100Gi'),
+    /** Disk per log store data node: each Elasticsearch node, or each OpenSearch data node's EBS volume (rounded up to whole GiB, at least 10Gi). Default 100Gi. */
+    storage: quantity.refine((q) => !QUANTITY.test(q) || parseQuantity(q) >= 10 * 2 ** 30, { error: 'at least 10Gi (the smallest EBS volume AWS OpenSearch takes)' }).default('100Gi'),
   }).default({ retentionDays: 14, storage: '100Gi' }),
   ingress: z.strictObject({
     /** ingress-nginx controller replicas. Default 2. */

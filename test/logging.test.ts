@@ -7,9 +7,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PLATFORM_NAMESPACES } from '../config';
+import { parseQuantity, PLATFORM_NAMESPACES } from '../config';
 import { KIBANA_URL, LOG_STORE_USERS, LOG_STORE_URL } from '../charts/logging';
-import { helmApplication, helmValues, named, ofKind } from './harness/platform';
+import { applicationSpecs, helmApplication, helmValues, named, ofKind } from './harness/platform';
 import { synthesizeInfra } from './harness/infra';
 import { FixtureEnvironment, fixtureEnvironments, objectsOf } from './harness/fixtures';
 
@@ -210,5 +210,16 @@ describe.each(withBackend('opensearch'))('logging in $label (AWS OpenSearch back
     expect(cname?.name).toBe(names.logDomainEndpoint);
     const [association] = infra.resources(names.env, 'aws_eks_pod_identity_association').filter((a) => a.service_account === 'fluent-bit');
     expect(association.namespace).toBe(PLATFORM_NAMESPACES.logging);
+  });
+
+  it('sizes each data node\'s EBS volume from logging.storage, in whole GiB', () => {
+    const [domain] = synthesizeInfra(fixtureEnv.fixture.file).resources(names.env, 'aws_opensearch_domain');
+    expect(domain.ebs_options.volume_size).toBe(Math.ceil(parseQuantity(names.environment.logging.storage) / 2 ** 30));
+    expect(domain.domain_name).toBe(names.logDomainName);
+  });
+
+  it('writes no logging folder, so no Application points at a missing one', () => {
+    expect(objects.filter((o) => o.folder === 'logging')).toEqual([]);
+    expect(applicationSpecs(objects).map((a) => a.spec.source?.path)).not.toContain(`${names.gitopsPath}/logging`);
   });
 });

@@ -12,7 +12,7 @@ import { INGRESS_CLASS, platformIngressAnnotations } from '../lib/ingress-defaul
 import { LABELS } from '../lib/labels';
 import { PlatformSecret } from '../lib/platform-secret';
 import { ALERTMANAGER_RECEIVERS_SECRET, alertmanagerConfig } from './alertmanager-config';
-import { PLATFORM_ALERT_GROUPS } from './alert-rules';
+import { platformAlertGroups } from './alert-rules';
 import { PlatformDashboards } from './dashboards';
 import { ssoIngressValues } from '../sso';
 
@@ -140,7 +140,7 @@ export class MonitoringChart extends PlatformChart {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: 'platform-alerts', namespace: ns, labels: { [LABELS.partOf]: 'k8s-platform' } },
-      spec: { groups: PLATFORM_ALERT_GROUPS },
+      spec: { groups: platformAlertGroups(names) },
     });
 
     // Apps get scraped by labelling their Service; no ServiceMonitor to write.
