@@ -8,8 +8,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseQuantity, PLATFORM_NAMESPACES } from '../config';
-import { KIBANA_URL, LOG_STORE_USERS, LOG_STORE_URL } from '../charts/logging';
-import { applicationSpecs, helmApplication, helmValues, named, ofKind } from './harness/platform';
+import { KIBANA_URL, LOG_STORE_USERS, LOG_STORE_URL, RETENTION_POLICY_ID, retentionScript } from '../charts/logging';
+import { helmApplication, helmValues, named, ofKind } from './harness/platform';
 import { synthesizeInfra } from './harness/infra';
 import { FixtureEnvironment, fixtureEnvironments, objectsOf } from './harness/fixtures';
 
@@ -218,8 +218,76 @@ describe.each(withBackend('opensearch'))('logging in $label (AWS OpenSearch back
     expect(domain.domain_name).toBe(names.logDomainName);
   });
 
-  it('writes no logging folder, so no Application points at a missing one', () => {
-    expect(objects.filter((o) => o.folder === 'logging')).toEqual([]);
-    expect(applicationSpecs(objects).map((a) => a.spec.source?.path)).not.toContain(`${names.gitopsPath}/logging`);
+  /** Run the retention job's script with a curl that answers like Pod Identity and the domain, recording every call. */
+  function runRetentionScript(policyExists: boolean): { calls: Array<{ args: string[]; body?: any }>; config: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-retention-'));
+    const log = path.join(dir, 'calls');
+    fs.writeFileSync(path.join(dir, 'token'), 'pod-identity-token');
+    fs.writeFileSync(path.join(dir, 'curl'), [
+      '#!/bin/sh',
+      `for a in "$@"; do printf 'ARG %s\\n' "$a"; done >> "${log}"`,
+      'out=; prev=; for a in "$@"; do [ "$prev" = "-o" ] && out=$a; prev=$a; done',
+      'case "$*" in',
+      `  *169.254.170.23*) printf '{"AccessKeyId":"ASIAFAKEFAKEFAKE0000","SecretAccessKey":"fake-secret","Token":"fake-session","Expiration":"2030-01-01T00:00:00Z"}' ;;`,
+      `  *"-X GET"*) if [ "${policyExists ? 1 : 0}" = 1 ]; then printf '{"_id":"x","_version":3,"_seq_no":7,"_primary_term":2,"policy":{}}' > "$out"; printf 200; else printf '{"status":404}' > "$out"; printf 404; fi ;;`,
+      `  *) printf 'BODY ' >> "${log}"; cat >> "${log}"; printf '\\n' >> "${log}"; printf '{}' ;;`,
+      'esac',
+      `printf 'END\\n' >> "${log}"`,
+      '',
+    ].join('\n'), { mode: 0o755 });
+    execFileSync('/bin/sh', ['-c', retentionScript(names)], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials', AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: path.join(dir, 'token') },
+    });
+    const calls: Array<{ args: string[]; body?: any }> = [];
+    let current: { args: string[]; body?: any } = { args: [] };
+    for (const line of fs.readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+      if (line.startsWith('ARG ')) current.args.push(line.slice(4));
+      else if (line.startsWith('BODY ')) current.body = JSON.parse(line.slice(5));
+      else { calls.push(current); current = { args: [] }; }
+    }
+    return { calls, config: fs.readFileSync(path.join(dir, 'aws'), 'utf8') };
+  }
+  const url = (p: string) => `https://${names.logDomainEndpoint}${p}`;
+
+  it('deletes each day\'s index after retentionDays, by an ISM policy that new indices get by template', () => {
+    const { calls } = runRetentionScript(false);
+    const put = calls.find((c) => c.args.includes('PUT'))!;
+    expect(put.args).toContain(url(`/_plugins/_ism/policies/${RETENTION_POLICY_ID}`));
+    const policy = put.body.policy;
+    expect(policy.states.find((st: any) => st.name === 'hot').transitions).toEqual([{ state_name: 'delete', conditions: { min_index_age: `${names.environment.logging.retentionDays}d` } }]);
+    expect(policy.states.find((st: any) => st.name === 'delete').actions).toEqual([{ delete: {} }]);
+    // The template's pattern is the index Fluent Bit writes (Logstash_Prefix, one index a day).
+    const prefix = Object.fromEntries(sections(fluentBit.config.outputs)[0].keys).Logstash_Prefix;
+    expect(policy.ism_template[0].index_patterns).toEqual([`${prefix}-*`]);
+  });
+
+  it('attaches the policy to indices older than it, and moves managed ones to its latest version', () => {
+    const { calls } = runRetentionScript(false);
+    for (const api of ['add', 'change_policy']) {
+      const call = calls.find((c) => c.args.includes(url(`/_plugins/_ism/${api}/logs-kubernetes-${names.env}-*`)))!;
+      expect(call.body).toEqual({ policy_id: RETENTION_POLICY_ID });
+    }
+  });
+
+  it('updates an existing policy at the version it read (ISM refuses a blind overwrite)', () => {
+    const update = runRetentionScript(true).calls.find((c) => c.args.includes('PUT'))!;
+    expect(update.args).toContain(url(`/_plugins/_ism/policies/${RETENTION_POLICY_ID}?if_seq_no=7&if_primary_term=2`));
+    const create = runRetentionScript(false).calls.find((c) => c.args.includes('PUT'))!;
+    expect(create.args).toContain(url(`/_plugins/_ism/policies/${RETENTION_POLICY_ID}`));
+  });
+
+  it('signs every domain request with the Pod Identity credentials, which never appear on a command line', () => {
+    const { calls, config } = runRetentionScript(false);
+    const domainCalls = calls.filter((c) => c.args.some((a) => a.startsWith(`https://${names.logDomainEndpoint}`)));
+    expect(domainCalls.length).toBe(4);
+    for (const c of domainCalls) expect(c.args).toEqual(expect.arrayContaining(['--aws-sigv4', `aws:amz:${names.platform.aws.region}:es`]));
+    expect(config).toBe('user = "ASIAFAKEFAKEFAKE0000:fake-secret"\nheader = "x-amz-security-token: fake-session"\n');
+    for (const c of calls) expect(c.args.join(' ')).not.toMatch(/fake-secret|fake-session/);
+  });
+
+  it('runs the retention job as Fluent Bit\'s service account, the one with the domain role', () => {
+    const job = named(objects, 'Job', 'log-retention');
+    expect(job.metadata.namespace).toBe(names.workloadIdentity('fluent-bit').namespace);
+    expect(job.spec.template.spec.serviceAccountName).toBe(names.workloadIdentity('fluent-bit').serviceAccount);
   });
 });
