@@ -63,13 +63,17 @@ const nodePool = z.strictObject({
 const environment = z.strictObject({
   /** Short name; becomes part of the cluster name and the dist/<name> folder. */
   name: dnsLabel('environment name'),
-  /** Domain this environment serves; a Route53 hosted zone is created for it and every platform UI lives under it. */
+  /**
+   * Domain this environment serves; a Route53 hosted zone is created for it and every platform UI
+   * lives under it. Not under another environment's domain (refused): that environment's SSO cookie
+   * would reach this one's hosts. Use sibling domains (dev.example.com, prod.example.com).
+   */
   domain: dnsName,
   /** Marks a production environment: HA everywhere, NAT per AZ, longer retention. Default false. */
   production: z.boolean().default(false),
   /** EKS Kubernetes version (minor). Default 1.33. */
   kubernetesVersion: z.string().regex(/^1\.(2[89]|3[0-9])$/, { error: 'a supported EKS minor version such as 1.33' }).default('1.33'),
-  /** VPC CIDR; must not overlap another environment's, so the VPCs can be peered later. */
+  /** VPC CIDR, /16 to /20, written as its network address (no host bits); must not overlap another environment's, so the VPCs can be peered later. */
   vpcCidr: cidr,
   /** Expose the Kubernetes API publicly as well as privately. Default false. */
   publicEndpoint: z.boolean().default(false),
@@ -147,7 +151,10 @@ const team = z.strictObject({
   groups: z.array(z.string().min(1)).min(1),
   /** Environments this team deploys to. Default: all. */
   environments: z.array(dnsLabel('environment name')).optional(),
-  /** Resource quota for the team namespace. */
+  /**
+   * Resource quota for the team namespace. Defaults 8 CPU, 16Gi, 50 pods. Must hold the declared
+   * apps at maxReplicas plus a rolling update's surge (refused otherwise).
+   */
   quota: z.strictObject({
     cpu: quantity.default('8'),
     memory: quantity.default('16Gi'),
