@@ -10,6 +10,16 @@ export function appMaxReplicas(app: Pick<AppConfig, 'replicas' | 'maxReplicas'>)
   return app.maxReplicas ?? app.replicas * 3;
 }
 
+/**
+ * What a team namespace's LimitRange gives a container that sets no requests or limits. Apps set
+ * requests and a memory limit, but no CPU limit: they get `limitCpu`, so a CPU request above it
+ * would be refused by the API server (the schema refuses it first).
+ */
+export const TEAM_CONTAINER_DEFAULTS = { requestCpu: '100m', requestMemory: '128Mi', limitCpu: '500m', limitMemory: '512Mi' } as const;
+
+/** A team's quota on limits is this multiple of its quota on requests (limits may burst). */
+export const TEAM_QUOTA_LIMITS_FACTOR = 2;
+
 /** Rolling updates start up to this share of extra pods before old ones stop (maxUnavailable is 0). */
 export const ROLLING_UPDATE_SURGE = '25%';
 

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { appHostLabel, derivedNameProblem, PLATFORM_UIS, PlatformNames } from './names';
-import { appPeakPods, formatQuantity, parseQuantity } from './capacity';
+import { appPeakPods, formatQuantity, parseQuantity, TEAM_CONTAINER_DEFAULTS, TEAM_QUOTA_LIMITS_FACTOR } from './capacity';
 
 /** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -356,12 +356,25 @@ function checkTeamQuotas(cfg: RawPlatform, issue: Issue): void {
     const pods = peak.reduce((n, p) => n + p.pods, 0);
     const breakdown = peak.map((p) => `${p.app.name}: ${p.pods} pods`).join(', ');
     if (pods > t.quota.pods) issue(['teams', i, 'quota', 'pods'], `at least ${pods} pods, what the declared apps run at their maximum plus a rolling update (${breakdown})`, t.quota.pods);
+    const fits = (need: number, quota: string) => need <= parseQuantity(quota) * (1 + 1e-9);
     for (const resource of ['cpu', 'memory'] as const) {
       const need = peak.reduce((n, p) => n + p.pods * parseQuantity(p.app.resources[resource]), 0);
-      if (need > parseQuantity(t.quota[resource]) * (1 + 1e-9)) {
+      if (!fits(need, t.quota[resource])) {
         issue(['teams', i, 'quota', resource], `at least ${formatQuantity(need, resource)}, what the declared apps request at their maximum plus a rolling update (${peak.map((p) => `${p.app.name}: ${p.pods} x ${p.app.resources[resource]}`).join(', ')})`, t.quota[resource]);
       }
     }
+    // Apps set no CPU limit, so each container gets the LimitRange's default, counted against limits.cpu
+    // (TEAM_QUOTA_LIMITS_FACTOR x quota.cpu). Memory limits equal requests and always fit.
+    const limitCpu = parseQuantity(TEAM_CONTAINER_DEFAULTS.limitCpu);
+    const cpuLimits = pods * limitCpu;
+    if (!fits(cpuLimits / TEAM_QUOTA_LIMITS_FACTOR, t.quota.cpu)) {
+      issue(['teams', i, 'quota', 'cpu'], `at least ${formatQuantity(cpuLimits / TEAM_QUOTA_LIMITS_FACTOR, 'cpu')}: the namespace's CPU limit quota (${TEAM_QUOTA_LIMITS_FACTOR} x quota.cpu) must hold ${pods} pods at the default CPU limit of ${TEAM_CONTAINER_DEFAULTS.limitCpu}`, t.quota.cpu);
+    }
+    t.apps.forEach((a, j) => {
+      if (parseQuantity(a.resources.cpu) > limitCpu) {
+        issue(['teams', i, 'apps', j, 'resources', 'cpu'], `at most ${TEAM_CONTAINER_DEFAULTS.limitCpu}, the CPU limit the team namespace gives every container (the API server refuses a request above its limit)`, a.resources.cpu);
+      }
+    });
   });
 }
 

@@ -3,12 +3,71 @@
  * CD syncs exists, every team is fenced, every declared app gets its whole golden path, every AWS
  * identity is bound exactly once, and every alert can fire.
  */
+import { parseQuantity } from '../config';
 import { renderEnvironment } from '../charts/platform';
 import { platformAlertGroups, PLATFORM_ALERT_GROUPS } from '../charts/monitoring';
 import { applicationSpecs, ofKind } from './harness/platform';
 import { synthesizeInfra } from './harness/infra';
 import { FixtureEnvironment, fixtureEnvironments, fixtures, objectsOf } from './harness/fixtures';
 import { variantEnvironment } from './harness/platform';
+
+/**
+ * A small model of admission for a team namespace: LimitRange defaults fill missing requests and
+ * limits, a request above its limit is refused, and every Deployment at its autoscaling maximum
+ * plus its rolling-update surge must fit the ResourceQuota.
+ */
+function admissionProblems(objects: any[], ns: string): string[] {
+  const inNs = (kind: string) => objects.filter((o) => o.kind === kind && o.metadata.namespace === ns);
+  const [limitRange] = inNs('LimitRange');
+  const [quota] = inNs('ResourceQuota');
+  const defaults = limitRange.spec.limits.find((l: any) => l.type === 'Container');
+  const problems: string[] = [];
+  const used: Record<string, number> = { 'requests.cpu': 0, 'requests.memory': 0, 'limits.cpu': 0, 'limits.memory': 0, pods: 0 };
+  for (const deployment of inNs('Deployment')) {
+    const hpa = inNs('HorizontalPodAutoscaler').find((h) => h.spec.scaleTargetRef.name === deployment.metadata.name);
+    const max = hpa?.spec.maxReplicas ?? deployment.spec.replicas;
+    const surge = String(deployment.spec.strategy?.rollingUpdate?.maxSurge ?? '25%');
+    const pods = max + (surge.endsWith('%') ? Math.ceil((max * parseInt(surge, 10)) / 100) : Number(surge));
+    used.pods += pods;
+    for (const c of deployment.spec.template.spec.containers) {
+      for (const resource of ['cpu', 'memory']) {
+        const request = parseQuantity(String(c.resources?.requests?.[resource] ?? defaults.defaultRequest[resource]));
+        const limit = parseQuantity(String(c.resources?.limits?.[resource] ?? defaults.default[resource]));
+        if (request > limit) problems.push(`${deployment.metadata.name}/${c.name}: ${resource} request above its limit`);
+        used[`requests.${resource}`] += pods * request;
+        used[`limits.${resource}`] += pods * limit;
+      }
+    }
+  }
+  for (const [key, value] of Object.entries(used)) {
+    if (value > parseQuantity(String(quota.spec.hard[key])) * (1 + 1e-9)) problems.push(`${key}: ${value} over the quota's ${quota.spec.hard[key]}`);
+  }
+  return problems;
+}
+
+describe('the admission model', () => {
+  const env = fixtureEnvironments().find((e) => e.names.teams.some((t) => t.apps.length > 0))!;
+  const team = env.names.teams.find((t) => t.apps.length > 0)!;
+  const ns = env.names.teamNamespace(team);
+  const copy = () => JSON.parse(JSON.stringify(objectsOf(env).map((o) => o.obj)));
+
+  it('admits the generated team', () => {
+    expect(admissionProblems(copy(), ns)).toEqual([]);
+  });
+
+  it('refuses a quota with too few pods for the maximum plus a rollout', () => {
+    const objects = copy();
+    objects.find((o: any) => o.kind === 'ResourceQuota' && o.metadata.namespace === ns).spec.hard.pods = 1;
+    expect(admissionProblems(objects, ns)).toEqual([expect.stringMatching(/^pods: \d+ over the quota's 1$/)]);
+  });
+
+  it('refuses a CPU request above the default CPU limit', () => {
+    const objects = copy();
+    const deployment = objects.find((o: any) => o.kind === 'Deployment' && o.metadata.namespace === ns);
+    deployment.spec.template.spec.containers[0].resources.requests.cpu = '2';
+    expect(admissionProblems(objects, ns)).toContain(`${deployment.metadata.name}/${deployment.spec.template.spec.containers[0].name}: cpu request above its limit`);
+  });
+});
 
 describe.each(fixtureEnvironments())('$label', (fixtureEnv: FixtureEnvironment) => {
   const { names } = fixtureEnv;
@@ -60,6 +119,10 @@ describe.each(fixtureEnvironments())('$label', (fixtureEnv: FixtureEnvironment) 
       expect(deployment.spec.template.spec.containers[0].image).toContain(names.ecrRepository(team, app));
     });
   }
+
+  it.each(names.teams.map((t) => [t.name, t] as const))('admits team %s\'s apps at their autoscaling maximum plus a rollout, under its LimitRange and quota', (_name, team) => {
+    expect(admissionProblems(objects.map((o) => o.obj), names.teamNamespace(team))).toEqual([]);
+  });
 
   it('emits only alerts whose metrics something in this environment exports', () => {
     const emitted = ofKind(objects, 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules.map((x: any) => x.alert)));
