@@ -42,6 +42,11 @@ export function appHostLabel(team: Pick<TeamConfig, 'name'>, app: Pick<AppConfig
   return app.host ?? `${app.name}-${team.name}`;
 }
 
+/** Environment variable name for an app's secret reference: `api/database-url` -> `DATABASE_URL`. */
+export function secretEnvName(ref: string): string {
+  return ref.split('/').pop()!.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
+
 /**
  * Limits the receiving systems put on a derived name. A name over its limit fails at apply time
  * (AWS, the API server, DNS), so the schema refuses the config instead (see derivedNames()).

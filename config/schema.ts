@@ -7,7 +7,7 @@
  * Defaults are applied here, so everything downstream reads a complete config.
  */
 import { z } from 'zod';
-import { appHostLabel, derivedNameProblem, PLATFORM_UIS, PlatformNames } from './names';
+import { appHostLabel, derivedNameProblem, PLATFORM_UIS, PlatformNames, secretEnvName } from './names';
 import { appPeakPods, formatQuantity, parseQuantity, TEAM_CONTAINER_DEFAULTS, TEAM_QUOTA_LIMITS_FACTOR } from './capacity';
 
 /** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
@@ -119,7 +119,8 @@ const receiver = z.strictObject({
 });
 
 const app = z.strictObject({
-  name: dnsLabel('app name'),
+  /** Names its Deployment and Service: a Service name must start with a letter (RFC 1035). */
+  name: dnsLabel('app name').regex(/^[a-z]/, { error: 'an app name starting with a letter (it names a Service, an RFC 1035 label)' }),
   /** Repository in the platform's ECR registry (created by infra). Default: <team>/<app>. */
   repository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'an ECR repository name such as payments/api' }).optional(),
   /** Immutable image tag or digest; `latest` is refused because it makes rollouts unreproducible. */
@@ -242,7 +243,7 @@ type RawPlatform = {
   environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[] }>;
   teams: Array<{
     name: string; environments?: string[]; execIn: string[]; quota: { cpu: string; memory: string; pods: number };
-    apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string } }>;
+    apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string }; secrets: string[] }>;
   }>;
   logging: { backend: string };
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; smarthost?: string; from?: string }> };
@@ -274,6 +275,7 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     if (a.maxReplicas !== undefined && a.maxReplicas < a.replicas) issue(['teams', i, 'apps', j, 'maxReplicas'], `at least replicas (${a.replicas})`, a.maxReplicas);
   }));
   checkAppHosts(cfg, issue);
+  checkAppSecrets(cfg, issue);
   checkTeamQuotas(cfg, issue);
   checkNestedDomains(cfg, issue);
   checkDerivedNames(cfg, issue);
@@ -341,6 +343,28 @@ function checkAppHosts(cfg: RawPlatform, issue: Issue): void {
     if (reserved.includes(host)) issue(['teams', i, 'apps', j, field], `a host that is not a platform UI's (${reserved.join(', ')})`, a.host ?? a.name);
     else if (other) issue(['teams', i, 'apps', j, 'host'], `a host not used by another app (${other} has ${host})`, host);
     else hosts.set(host, `teams[${i}].apps[${j}]`);
+  }));
+}
+
+/**
+ * An app's secrets are keys under its team's prefix: relative, no `.`/`..` segment (which a backend
+ * could resolve outside the prefix), and each becomes its own environment variable (the last
+ * segment, upper-cased), so two may not map to the same one.
+ */
+function checkAppSecrets(cfg: RawPlatform, issue: Issue): void {
+  cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
+    const seen = new Map<string, string>();
+    a.secrets.forEach((ref, k) => {
+      const segments = ref.split('/');
+      if (segments.some((seg) => seg === '' || seg === '.' || seg === '..')) {
+        issue(['teams', i, 'apps', j, 'secrets', k], 'a key relative to the team\'s secret prefix, such as api/database-url (no leading or trailing /, no . or .. segment)', ref);
+        return;
+      }
+      const env = secretEnvName(ref);
+      const other = seen.get(env);
+      if (other) issue(['teams', i, 'apps', j, 'secrets', k], `a secret whose last segment gives another environment variable than ${other} (both give ${env})`, ref);
+      else seen.set(env, ref);
+    });
   }));
 }
 

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecret-external-secrets.io';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
-import { AppConfig, appMaxReplicas, EnvironmentNames, PLATFORM_NAMESPACES, ROLLING_UPDATE_SURGE, TeamConfig } from '../../config';
+import { AppConfig, appMaxReplicas, EnvironmentNames, PLATFORM_NAMESPACES, ROLLING_UPDATE_SURGE, secretEnvName, TeamConfig } from '../../config';
 import { CLUSTER_ISSUERS, INGRESS_CLASS, platformIngressAnnotations } from '../lib/ingress-defaults';
 import { LABELS } from '../lib/labels';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
@@ -28,10 +28,8 @@ export interface WebServiceProps {
   readonly issuer?: string;
 }
 
-/** Environment variable name for a secret reference: `api/database-url` -> `DATABASE_URL`. */
-export function secretEnvName(ref: string): string {
-  return ref.split('/').pop()!.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
-}
+// Derived in config/names.ts: the schema refuses two secrets of one app with the same variable.
+export { secretEnvName } from '../../config';
 
 const HTTP_PORT_NAME = 'http';
 
