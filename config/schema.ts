@@ -279,6 +279,7 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   checkTeamQuotas(cfg, issue);
   checkNestedDomains(cfg, issue);
   checkDerivedNames(cfg, issue);
+  checkIdpHost(cfg, issue);
 
   const domains = new Map<string, number>();
   const blocks: Array<{ index: number; range: [number, number] }> = [];
@@ -433,6 +434,16 @@ function checkDerivedNames(cfg: RawPlatform, issue: Issue): void {
     issue([...path], problem, path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)?.[k], cfg));
   }
 }
+
+/** Cognito's hosted UI needs a DNS name of its own: not one the platform serves (auth.<domain> is oauth2-proxy). */
+function checkIdpHost(cfg: RawPlatform, issue: Issue): void {
+  const host = cfg.identity.hostedUiDomain;
+  if (!host) return;
+  const served = new PlatformNames(cfg as unknown as PlatformConfig).derivedNames().find((n) => n.kind === 'hostname' && n.value === host);
+  if (served) issue(['identity', 'hostedUiDomain'], `a name the platform does not serve itself (${formatPathOf(served.source)} gives ${host})`, host);
+}
+
+const formatPathOf = (path: ReadonlyArray<string | number>) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
 
 /** The network address of a valid CIDR: 10.30.5.0/20 -> 10.30.0.0/20. */
 export function networkAddress(value: string): string {
