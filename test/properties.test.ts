@@ -124,6 +124,15 @@ describe.each(fixtureEnvironments())('$label', (fixtureEnv: FixtureEnvironment) 
     expect(admissionProblems(objects.map((o) => o.obj), names.teamNamespace(team))).toEqual([]);
   });
 
+  it('creates the service account of every AWS identity where infra binds it (the EBS CSI add-on\'s is EKS\'s own)', () => {
+    for (const identity of names.workloadIdentities.filter((w) => w.component !== 'ebs-csi')) {
+      const creators = applicationSpecs(objects).filter((a) => a.spec.destination.namespace === identity.namespace
+        && a.spec.source?.helm?.valuesObject?.serviceAccount?.create === true
+        && a.spec.source.helm.valuesObject.serviceAccount.name === identity.serviceAccount);
+      expect({ component: identity.component, creators: creators.length }).toEqual({ component: identity.component, creators: 1 });
+    }
+  });
+
   it('emits only alerts whose metrics something in this environment exports', () => {
     const emitted = ofKind(objects, 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules.map((x: any) => x.alert)));
     expect(emitted.sort()).toEqual(platformAlertGroups(names).flatMap((g) => g.rules.map((r) => r.alert)).sort());
