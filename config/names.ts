@@ -259,15 +259,15 @@ export class PlatformNames {
    */
   derivedNames(): DerivedName[] {
     const p = this.platform;
+    const envs = this.environments;
     const out: DerivedName[] = [{ kind: 's3-bucket', value: this.stateBucket, source: ['organization', 'name'] }];
-    const teamIndex = (team: TeamConfig) => p.teams.indexOf(team);
+    const teamIndex = new Map(p.teams.map((team, t) => [team, t]));
     p.teams.forEach((team, t) => {
       team.apps.forEach((app, a) => {
-        out.push({ kind: 'ecr-repository', value: this.environments[0].ecrRepository(team, app), source: ['teams', t, 'apps', a, app.repository ? 'repository' : 'name'] });
+        out.push({ kind: 'ecr-repository', value: envs[0].ecrRepository(team, app), source: ['teams', t, 'apps', a, app.repository ? 'repository' : 'name'] });
       });
     });
-    p.environments.forEach((_e, i) => {
-      const env = this.environments[i];
+    envs.forEach((env, i) => {
       const envName = ['environments', i, 'name'];
       const domain = ['environments', i, 'domain'];
       out.push({ kind: 'eks-cluster', value: env.clusterName, source: envName });
@@ -281,7 +281,7 @@ export class PlatformNames {
         out.push({ kind: 'hostname', value: env.logDomainEndpoint, source: domain });
       }
       for (const team of env.teams) {
-        const t = teamIndex(team);
+        const t = teamIndex.get(team)!;
         out.push({ kind: 'dns-label', value: env.teamNamespace(team), source: ['teams', t, 'name'] });
         out.push({ kind: 'object-name', value: `team-${team.name}`, source: ['teams', t, 'name'] });
         if (p.secrets.backend === 'aws-secrets-manager') out.push({ kind: 'iam-role', value: env.teamSecretsRoleName(team), source: ['teams', t, 'name'] });
