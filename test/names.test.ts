@@ -75,3 +75,40 @@ describe.each(fixtureEnvironments())('every hostname and namespace in the manife
     }
   });
 });
+
+/** What the API server checks of every object's names and labels (apimachinery validation). */
+function objectNameProblems(obj: any): string[] {
+  const problems: string[] = [];
+  const subdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+  const label1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+  const label1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+  const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+  const name: string = obj.metadata?.name ?? '';
+  // RBAC objects take any path segment (platform:viewer); everything else here a DNS subdomain.
+  const rbac = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'].includes(obj.kind);
+  if (rbac ? (name === '' || /[/%]/.test(name) || name === '.' || name === '..') : (name.length > 253 || !subdomain.test(name))) {
+    problems.push(`name "${name}" is not ${rbac ? 'a path segment' : 'a DNS subdomain of at most 253 characters'}`);
+  }
+  if (['Namespace'].includes(obj.kind) && (name.length > 63 || !label1123.test(name))) problems.push(`name "${name}" is not a DNS label of at most 63 characters`);
+  if (obj.kind === 'Service' && (name.length > 63 || !label1035.test(name))) problems.push(`Service name "${name}" is not an RFC 1035 label of at most 63 characters`);
+  const ns = obj.metadata?.namespace;
+  if (ns !== undefined && (ns.length > 63 || !label1123.test(ns))) problems.push(`namespace "${ns}" is not a DNS label`);
+  for (const [key, value] of Object.entries<string>(obj.metadata?.labels ?? {})) {
+    if (String(value).length > 63 || !labelValue.test(String(value))) problems.push(`label ${key}: value "${value}" is not a label value of at most 63 characters`);
+  }
+  return problems;
+}
+
+describe('object names and labels the API server accepts', () => {
+  it('refuses a Service name that starts with a digit or runs over 63 characters, and label values over 63', () => {
+    expect(objectNameProblems({ kind: 'Service', metadata: { name: '1api', namespace: 'shop' } })).toEqual([expect.stringContaining('RFC 1035')]);
+    expect(objectNameProblems({ kind: 'Service', metadata: { name: 'a'.repeat(64), namespace: 'shop' } })).toEqual([expect.stringContaining('RFC 1035')]);
+    expect(objectNameProblems({ kind: 'ConfigMap', metadata: { name: 'x', labels: { team: 'a'.repeat(64) } } })).toEqual([expect.stringContaining('label team')]);
+    expect(objectNameProblems({ kind: 'Service', metadata: { name: 'api', namespace: 'shop', labels: { team: 'shop' } } })).toEqual([]);
+  });
+
+  it.each(fixtureEnvironments())('accepts every object of $label', (fixtureEnv) => {
+    const problems = objectsOf(fixtureEnv).flatMap((o) => objectNameProblems(o.obj).map((p) => `${o.obj.kind}/${o.obj.metadata?.name}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+});
