@@ -5,7 +5,7 @@
  */
 import { derivedNameProblem, NameKind, PLATFORM_NAMESPACES } from '../config';
 import { synthesizeInfra } from './harness/infra';
-import { ofKind } from './harness/platform';
+import { ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 import { fixtureEnvironments, fixtures, objectsOf } from './harness/fixtures';
 
 describe('derived name limits', () => {
@@ -110,5 +110,23 @@ describe('object names and labels the API server accepts', () => {
   it.each(fixtureEnvironments())('accepts every object of $label', (fixtureEnv) => {
     const problems = objectsOf(fixtureEnv).flatMap((o) => objectNameProblems(o.obj).map((p) => `${o.obj.kind}/${o.obj.metadata?.name}: ${p}`));
     expect(problems).toEqual([]);
+  });
+});
+
+describe('a config at the limits', () => {
+  // The longest names the schema accepts: a 40-character team, an app whose default host label is 63.
+  const team = `t${'e'.repeat(38)}m`;
+  const app = `a${'p'.repeat(20)}p`;
+  const atLimits = (d: any) => { d.teams[0].name = team; d.teams[0].apps[0].name = app; };
+
+  it('is accepted, and every object it gives has names the API server accepts', () => {
+    const names = variantEnvironment('prod', atLimits);
+    expect(names.appHostname(names.teams[0], names.teams[0].apps[0]).split('.')[0]).toHaveLength(63);
+    const problems = synthesizeObjects(names).flatMap((o) => objectNameProblems(o.obj).map((p) => `${o.obj.kind}/${o.obj.metadata?.name}: ${p}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('is refused one character further', () => {
+    expect(() => variantEnvironment('prod', (d) => { atLimits(d); d.teams[0].apps[0].name = `${app}x`; })).toThrow(/at most 63 characters per DNS label/);
   });
 });
