@@ -382,9 +382,11 @@ function checkTeamQuotas(cfg: RawPlatform, issue: Issue): void {
     const breakdown = peak.map((p) => `${p.app.name}: ${p.pods} pods`).join(', ');
     if (pods > t.quota.pods) issue(['teams', i, 'quota', 'pods'], `at least ${pods} pods, what the declared apps run at their maximum plus a rolling update (${breakdown})`, t.quota.pods);
     const fits = (need: number, quota: string) => need <= parseQuantity(quota) * (1 + 1e-9);
+    let cpuReported = false;
     for (const resource of ['cpu', 'memory'] as const) {
       const need = peak.reduce((n, p) => n + p.pods * parseQuantity(p.app.resources[resource]), 0);
       if (!fits(need, t.quota[resource])) {
+        cpuReported ||= resource === 'cpu';
         issue(['teams', i, 'quota', resource], `at least ${formatQuantity(need, resource)}, what the declared apps request at their maximum plus a rolling update (${peak.map((p) => `${p.app.name}: ${p.pods} x ${p.app.resources[resource]}`).join(', ')})`, t.quota[resource]);
       }
     }
@@ -392,7 +394,7 @@ function checkTeamQuotas(cfg: RawPlatform, issue: Issue): void {
     // (TEAM_QUOTA_LIMITS_FACTOR x quota.cpu). Memory limits equal requests and always fit.
     const limitCpu = parseQuantity(TEAM_CONTAINER_DEFAULTS.limitCpu);
     const cpuLimits = pods * limitCpu;
-    if (!fits(cpuLimits / TEAM_QUOTA_LIMITS_FACTOR, t.quota.cpu)) {
+    if (!cpuReported && !fits(cpuLimits / TEAM_QUOTA_LIMITS_FACTOR, t.quota.cpu)) {
       issue(['teams', i, 'quota', 'cpu'], `at least ${formatQuantity(cpuLimits / TEAM_QUOTA_LIMITS_FACTOR, 'cpu')}: the namespace's CPU limit quota (${TEAM_QUOTA_LIMITS_FACTOR} x quota.cpu) must hold ${pods} pods at the default CPU limit of ${TEAM_CONTAINER_DEFAULTS.limitCpu}`, t.quota.cpu);
     }
     t.apps.forEach((a, j) => {
