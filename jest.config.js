@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // Tests run on test/fixtures/, never on the user's platform.yaml (a read of it fails the test).
+  setupFiles: ['<rootDir>/test/harness/no-user-files.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
 };

@@ -3,3 +3,4 @@ export * from './load';
 export * from './names';
 export * from './versions';
 export * from './cron';
+export * from './capacity';

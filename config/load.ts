@@ -43,7 +43,8 @@ export function parsePlatformConfig(text: string, file = 'platform.yaml'): Platf
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, [`${file}: (top level): expected a mapping of settings, found ${raw === undefined ? 'an empty file' : describe(raw)}`]);
   }
-  const result = platformSchema.safeParse(raw);
+  // reportInput: a rule about a defaulted field can say which value it found (the default).
+  const result = platformSchema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(file, result.error.issues.flatMap((i) => formatIssue(file, i, raw)));
   }
@@ -79,7 +80,8 @@ function formatIssue(file: string, issue: z.core.$ZodIssue, raw: unknown): strin
       return [`${at(issue.path)}: expected ${bound('at most', issue.origin, issue.maximum)}, found ${describe(found)}`];
     default:
       // Our own rules (regex, refinements, cross-field checks) phrase the expectation in the message.
-      return [`${at(issue.path)}: expected ${issue.message}, found ${describe(found === undefined && 'input' in issue ? issue.input : found)}`];
+      if (found === undefined && 'input' in issue && issue.input !== undefined) return [`${at(issue.path)}: expected ${issue.message}, found ${describe(issue.input)} (the default)`];
+      return [`${at(issue.path)}: expected ${issue.message}, found ${describe(found)}`];
   }
 }
 

@@ -3,7 +3,7 @@
  * infra/ creates AWS resources with these names; charts/ refers to them. Neither reads Terraform
  * state, so the contract between them is exactly this file (test/infra.test.ts and test/logging.test.ts check it).
  */
-import { EnvironmentConfig, PlatformConfig, TeamConfig, AppConfig, PLATFORM_UI_NAMES } from './schema';
+import type { EnvironmentConfig, PlatformConfig, TeamConfig, AppConfig } from './schema';
 
 /** Namespaces of the platform's own components. */
 export const PLATFORM_NAMESPACES = {
@@ -46,8 +46,9 @@ export interface WorkloadIdentity {
   readonly roleArn: string;
 }
 
-/** The platform's own UIs, each served at <ui>.platform.<domain> behind the gateway's SSO. */
-export type PlatformUi = typeof PLATFORM_UI_NAMES[number];
+/** The platform's own UIs, each served at <ui>.platform.<domain> behind the gateway's SSO; no app may take one's name. */
+export const PLATFORM_UIS = ['argocd', 'grafana', 'prometheus', 'alertmanager', 'logs'] as const;
+export type PlatformUi = typeof PLATFORM_UIS[number];
 
 /** The namespace each platform UI's backend, HTTPRoute and SecurityPolicy live in. */
 export const PLATFORM_UI_NAMESPACES: Record<PlatformUi, string> = {
@@ -63,6 +64,50 @@ export const PLATFORM_UI_NAMESPACES: Record<PlatformUi, string> = {
  * ListenerSet (`teamListenerSet`) in this namespace as parentRef.
  */
 export const PLATFORM_GATEWAY = { name: 'platform', namespace: PLATFORM_NAMESPACES.gateway, className: 'envoy' } as const;
+/** An app's host label inside its team's zone (<label>.<team>.apps.<domain>): `host`, default the app name. */
+export function appHostLabel(app: Pick<AppConfig, 'name' | 'host'>): string {
+  return app.host ?? app.name;
+}
+
+/** Environment variable name for an app's secret reference: `api/database-url` -> `DATABASE_URL`. */
+export function secretEnvName(ref: string): string {
+  return ref.split('/').pop()!.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+}
+
+/**
+ * Limits the receiving systems put on a derived name. A name over its limit fails at apply time
+ * (AWS, the API server, DNS), so the schema refuses the config instead (see derivedNames()).
+ */
+export const NAME_LIMITS = {
+  hostname: { what: 'hostname', max: 253, labelMax: 63 },
+  'dns-label': { what: 'Kubernetes name (DNS label)', max: 63 },
+  'object-name': { what: 'Kubernetes object name', max: 253 },
+  'iam-role': { what: 'IAM role name', max: 64 },
+  's3-bucket': { what: 'S3 bucket name', max: 63 },
+  'eks-cluster': { what: 'EKS cluster name', max: 100 },
+  'eks-nodegroup': { what: 'EKS node group name', max: 63 },
+  'opensearch-domain': { what: 'OpenSearch domain name', max: 28 },
+  'ecr-repository': { what: 'ECR repository name', max: 256 },
+} as const;
+export type NameKind = keyof typeof NAME_LIMITS;
+
+/** A name the platform derives from the config, and the config field whose value it grows with. */
+export interface DerivedName {
+  readonly kind: NameKind;
+  readonly value: string;
+  readonly source: ReadonlyArray<string | number>;
+}
+
+/** Why a derived name is too long for its kind, or undefined when it fits. */
+export function derivedNameProblem(name: DerivedName): string | undefined {
+  const limit = NAME_LIMITS[name.kind];
+  if (name.value.length > limit.max) return `at most ${limit.max} characters in the ${limit.what} derived from it, "${name.value}" (${name.value.length})`;
+  if ('labelMax' in limit) {
+    const label = name.value.split('.').find((l) => l.length > limit.labelMax);
+    if (label) return `at most ${limit.labelMax} characters per DNS label in the ${limit.what} derived from it, "${name.value}" (label "${label}" has ${label.length})`;
+  }
+  return undefined;
+}
 
 export class EnvironmentNames {
   readonly org: string;
@@ -179,11 +224,11 @@ export class EnvironmentNames {
 
   /** The platform UIs this environment serves (Kibana only with the in-cluster log store). */
   get platformUis(): PlatformUi[] {
-    return PLATFORM_UI_NAMES.filter((ui) => ui !== 'logs' || this.platform.logging.backend === 'elasticsearch');
+    return PLATFORM_UIS.filter((ui) => ui !== 'logs' || this.platform.logging.backend === 'elasticsearch');
   }
 
   appHostname(team: TeamConfig, app: AppConfig): string {
-    return `${app.host ?? app.name}.${this.teamZone(team)}`;
+    return `${appHostLabel(app)}.${this.teamZone(team)}`;
   }
 
   /** The platform-owned ListenerSet that serves one team's zone; the team's routes attach to it. */
@@ -194,6 +239,28 @@ export class EnvironmentNames {
   /** The VPC's Name tag: infra sets it, the load balancer controller finds the VPC by it. */
   get vpcName(): string {
     return this.clusterName;
+  }
+
+  /** IAM roles of the cluster itself, its nodes and the VPC flow logs (infra/cluster.ts, infra/network.ts). */
+  get clusterRoleName(): string {
+    return `${this.clusterName}-cluster`;
+  }
+
+  get nodeRoleName(): string {
+    return `${this.clusterName}-node`;
+  }
+
+  get flowLogsRoleName(): string {
+    return `${this.clusterName}-vpc-flow-logs`;
+  }
+
+  nodeGroupName(pool: typeof SYSTEM_NODE_POOL): string {
+    return `${this.clusterName}-${pool}`;
+  }
+
+  /** The AWS OpenSearch domain (backend opensearch); AWS allows 28 characters. */
+  get logDomainName(): string {
+    return `${this.clusterName}-logs`;
   }
 
   /** Prefix of every secret of this environment in the backend. */
@@ -209,6 +276,23 @@ export class EnvironmentNames {
   /** The only prefix a team's SecretStore can read. Ends with '/', so `payments` cannot read `payments-eu/`. */
   teamSecretPrefix(team: TeamConfig): string {
     return `${this.secretPrefix}/teams/${team.name}/`;
+  }
+
+  /**
+   * Backend vault: the KV v2 mount holding one prefix, `<org>/<env>/platform` or the team's
+   * `<org>/<env>/teams/<team>` (its secret prefix without the trailing slash).
+   */
+  vaultMount(team?: TeamConfig): string {
+    return (team ? this.teamSecretPrefix(team) : this.platformSecret('')).replace(/\/$/, '');
+  }
+
+  /** Backend vault: the Kubernetes auth mount for this cluster, and the role that reads one mount. */
+  get vaultAuthMount(): string {
+    return `kubernetes-${this.clusterName}`;
+  }
+
+  vaultRole(team?: TeamConfig): string {
+    return team ? `team-${team.name}` : 'platform';
   }
 
   /** ECR repository for an app; shared by all environments, created by infra. */
@@ -257,5 +341,48 @@ export class PlatformNames {
   /** S3 bucket for Terraform state: globally unique, so it carries account and region. */
   get stateBucket(): string {
     return `${this.platform.organization.name}-tfstate-${this.platform.aws.accountId}-${this.platform.aws.region}`;
+  }
+
+  /**
+   * Every name derived from the config that an outside system limits, with the config field it
+   * grows with. The schema refuses a config whose names do not fit (config/schema.ts), and
+   * test/names.test.ts checks that every name in the output is listed here. A new derived name
+   * goes here too.
+   */
+  derivedNames(): DerivedName[] {
+    const p = this.platform;
+    const envs = this.environments;
+    const out: DerivedName[] = [{ kind: 's3-bucket', value: this.stateBucket, source: ['organization', 'name'] }];
+    const teamIndex = new Map(p.teams.map((team, t) => [team, t]));
+    p.teams.forEach((team, t) => {
+      team.apps.forEach((app, a) => {
+        out.push({ kind: 'ecr-repository', value: envs[0].ecrRepository(team, app), source: ['teams', t, 'apps', a, app.repository ? 'repository' : 'name'] });
+      });
+    });
+    envs.forEach((env, i) => {
+      const envName = ['environments', i, 'name'];
+      const domain = ['environments', i, 'domain'];
+      out.push({ kind: 'eks-cluster', value: env.clusterName, source: envName });
+      out.push({ kind: 's3-bucket', value: env.backupBucket, source: envName });
+      for (const role of [env.clusterRoleName, env.nodeRoleName, env.flowLogsRoleName, env.karpenterNodeRoleName, ...env.workloadIdentities.map((w) => w.roleName)]) {
+        out.push({ kind: 'iam-role', value: role, source: envName });
+      }
+      out.push({ kind: 'eks-nodegroup', value: env.nodeGroupName(SYSTEM_NODE_POOL), source: envName });
+      for (const ui of PLATFORM_UIS) out.push({ kind: 'hostname', value: env.hostname(ui), source: domain });
+      if (p.logging.backend === 'opensearch') {
+        out.push({ kind: 'opensearch-domain', value: env.logDomainName, source: envName });
+        out.push({ kind: 'hostname', value: env.logDomainEndpoint, source: domain });
+      }
+      for (const team of env.teams) {
+        const t = teamIndex.get(team)!;
+        out.push({ kind: 'dns-label', value: env.teamNamespace(team), source: ['teams', t, 'name'] });
+        out.push({ kind: 'object-name', value: `team-${team.name}`, source: ['teams', t, 'name'] });
+        if (p.secrets.backend === 'aws-secrets-manager') out.push({ kind: 'iam-role', value: env.teamSecretsRoleName(team), source: ['teams', t, 'name'] });
+        team.apps.forEach((app, a) => {
+          out.push({ kind: 'hostname', value: env.appHostname(team, app), source: ['teams', t, 'apps', a, app.host ? 'host' : 'name'] });
+        });
+      }
+    });
+    return out;
   }
 }

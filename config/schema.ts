@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { cronMaxGapMinutes } from './cron';
+import { derivedNameProblem, PLATFORM_UIS, PlatformNames, secretEnvName } from './names';
+import { appPeakPods, formatQuantity, parseQuantity, TEAM_CONTAINER_DEFAULTS, TEAM_QUOTA_LIMITS_FACTOR } from './capacity';
 
 /** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -30,7 +32,9 @@ export function isValidCidr(value: string): boolean {
   const prefix = Number(m[5]);
   return octets.every((o) => o <= 255) && prefix <= 32;
 }
-const cidr = z.string().refine(isValidCidr, { error: 'an IPv4 CIDR block such as 10.0.0.0/16' });
+const cidr = z.string().refine(isValidCidr, { error: 'an IPv4 CIDR block such as 10.0.0.0/16' })
+  // 10.30.5.0/20 means 10.30.0.0/20 to AWS, or is refused by it: say which network was meant.
+  .refine((c) => !isValidCidr(c) || networkAddress(c) === c, { error: (i) => `a network address without host bits (${networkAddress(String(i.input))})` });
 
 const quantity = z.string().regex(QUANTITY, { error: 'a Kubernetes quantity such as 500m, 4 or 16Gi' });
 const duration = z.string().regex(DURATION, { error: 'a duration such as 15d, 12h or 4w' });
@@ -105,13 +109,17 @@ const karpenterNodePool = z.strictObject({
 const environment = z.strictObject({
   /** Short name; becomes part of the cluster name and the dist/<name> folder. */
   name: dnsLabel('environment name'),
-  /** Domain this environment serves; a Route53 hosted zone is created for it and every platform UI lives under it. */
+  /**
+   * Domain this environment serves; a Route53 hosted zone is created for it and every platform UI
+   * lives under it. Not under another environment's domain (refused): that environment's SSO cookie
+   * would reach this one's hosts. Use sibling domains (dev.example.com, prod.example.com).
+   */
   domain: dnsName,
   /** Marks a production environment: HA everywhere, NAT per AZ, longer retention. Default false. */
   production: z.boolean().default(false),
   /** EKS Kubernetes version (minor). Default 1.33. */
   kubernetesVersion: z.string().regex(/^1\.(2[89]|3[0-9])$/, { error: 'a supported EKS minor version such as 1.33' }).default('1.33'),
-  /** VPC CIDR; must not overlap another environment's, so the VPCs can be peered later. */
+  /** VPC CIDR, /16 to /20, written as its network address (no host bits); must not overlap another environment's, so the VPCs can be peered later. */
   vpcCidr: cidr,
   /** Expose the Kubernetes API publicly as well as privately. Default false. */
   publicEndpoint: z.boolean().default(false),
@@ -139,8 +147,8 @@ const environment = z.strictObject({
   logging: z.strictObject({
     /** How many days of logs the log store keeps. Default 14. */
     retentionDays: z.int().min(1).max(3650).default(14),
-    /** Disk per Elasticsearch node (backend elasticsearch). Default 100Gi. */
-    storage: quantity.default('100Gi'),
+    /** Disk per log store data node: each Elasticsearch node, or each OpenSearch data node's EBS volume (rounded up to whole GiB, at least 10Gi). Default 100Gi. */
+    storage: quantity.refine((q) => !QUANTITY.test(q) || parseQuantity(q) >= 10 * 2 ** 30, { error: 'at least 10Gi (the smallest EBS volume AWS OpenSearch takes)' }).default('100Gi'),
   }).default({ retentionDays: 14, storage: '100Gi' }),
   /**
    * The one Gateway (Envoy Gateway behind an AWS Network Load Balancer). Its Envoy proxies get a
@@ -161,15 +169,20 @@ const receiver = z.strictObject({
   secret: secretRef,
   /** Slack channel, e-mail address, … where the type needs one. */
   target: z.string().min(1).optional(),
+  /** Email only (required there): the SMTP relay as host:port, such as smtp.example.com:587. Alertmanager logs in as `from` with the password in `secret`. */
+  smarthost: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, { error: 'an SMTP relay as host:port, such as smtp.example.com:587' }).optional(),
+  /** Email only (required there): the sender address, also the SMTP login. */
+  from: z.email({ error: 'a sender e-mail address' }).optional(),
 });
 
 const app = z.strictObject({
-  name: dnsLabel('app name'),
+  /** Names its Deployment and Service: a Service name must start with a letter (RFC 1035). */
+  name: dnsLabel('app name').regex(/^[a-z]/, { error: 'an app name starting with a letter (it names a Service, an RFC 1035 label)' }),
   /** Repository in the platform's ECR registry (created by infra). Default: <team>/<app>. */
   repository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'an ECR repository name such as payments/api' }).optional(),
   /** Immutable image tag or digest; `latest` is refused because it makes rollouts unreproducible. */
   tag: z.string().regex(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/, { error: 'an image tag such as 1.4.2 or a sha256 digest' })
-    .refine((t) => t !== 'latest', { error: 'a pinned tag or digest, not "latest"' }),
+    .refine((t) => t.toLowerCase() !== 'latest', { error: 'a pinned tag or digest, not "latest" (in any case)' }),
   port: z.int().min(1).max(65535).default(8080),
   replicas: z.int().min(1).max(100).default(2),
   /**
@@ -199,7 +212,10 @@ const team = z.strictObject({
   groups: z.array(z.string().min(1)).min(1),
   /** Environments this team deploys to. Default: all. */
   environments: z.array(dnsLabel('environment name')).optional(),
-  /** Resource quota for the team namespace. */
+  /**
+   * Resource quota for the team namespace. Defaults 8 CPU, 16Gi, 50 pods. Must hold the declared
+   * apps at maxReplicas plus a rolling update's surge (refused otherwise).
+   */
   quota: z.strictObject({
     cpu: quantity.default('8'),
     memory: quantity.default('16Gi'),
@@ -262,12 +278,15 @@ export const platformSchema = z.strictObject({
     viewerGroups: z.array(z.string().min(1)).default([]),
   }),
   secrets: z.strictObject({
-    backend: z.enum(['aws-secrets-manager', 'vault', 'azure-key-vault']).default('aws-secrets-manager'),
+    /**
+     * Where secret values live. Default aws-secrets-manager. `vault`: one KV v2 mount per prefix,
+     * `<org>/<env>/platform` and `<org>/<env>/teams/<team>`, each read by its own Kubernetes-auth
+     * role (README, Secrets). Azure Key Vault is not offered: its names allow no `/`, and per-team
+     * isolation would need a vault and a federated identity per team, which infra (AWS) cannot create.
+     */
+    backend: z.enum(['aws-secrets-manager', 'vault']).default('aws-secrets-manager'),
     /** Vault server URL; required for backend vault. */
     vaultServer: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'an https:// Vault address' }).optional(),
-    /** Azure Key Vault URL; required for backend azure-key-vault. */
-    azureVaultUrl: z.string().regex(/^https:\/\/[^\s]+$/, { error: 'an https:// Key Vault URL' }).optional(),
-    azureTenantId: z.string().uuid({ error: 'an Azure tenant id (UUID)' }).optional(),
   }).default({ backend: 'aws-secrets-manager' }),
   alerting: z.strictObject({
     receivers: z.array(receiver).min(1),
@@ -294,18 +313,22 @@ export const RESERVED_NAMESPACES = [
 type RawPlatform = {
   organization: { name: string };
   environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[]; nodePools: Array<{ name: string; limits: { cpu: string; memory: string } }> }>;
-  teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string } }> }>;
-  alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string }> };
-  secrets: { backend: string; vaultServer?: string; azureVaultUrl?: string; azureTenantId?: string };
+  teams: Array<{
+    name: string; environments?: string[]; execIn: string[]; quota: { cpu: string; memory: string; pods: number };
+    apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string }; secrets: string[] }>;
+  }>;
+  logging: { backend: string };
+  alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; smarthost?: string; from?: string }> };
+  secrets: { backend: string; vaultServer?: string };
   identity: { provider: string; hostedUiDomain?: string; clients: Record<string, string> };
 };
 
-/** Names of the platform's own UIs (config/names.ts serves them at <ui>.platform.<domain>). */
-export const PLATFORM_UI_NAMES = ['argocd', 'grafana', 'prometheus', 'alertmanager', 'logs'] as const;
+/** Reports one problem: the offending field's path, what was expected there, what was found. */
+type Issue = (path: PropertyKey[], expected: string, found: unknown) => void;
 
 /** Rules that span fields. Each issue carries the path of the offending field. */
 function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
-  const issue = (path: PropertyKey[], expected: string, found: unknown) =>
+  const issue: Issue = (path, expected, found) =>
     ctx.addIssue({ code: 'custom', path, message: expected, input: found });
 
   const unique = (items: Array<{ name: string }>, path: string[], what: string) => {
@@ -334,14 +357,19 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
         issue(path, `one DNS label inside the team's zone (served as <host>.${t.name}.apps.<domain>); names outside the team's zone are refused`, a.host);
         return;
       }
-      if ((PLATFORM_UI_NAMES as readonly string[]).includes(host)) {
-        issue(path, `a host that is not a platform UI name (${PLATFORM_UI_NAMES.join(', ')}): a look-alike of a platform UI invites phishing`, host);
+      if ((PLATFORM_UIS as readonly string[]).includes(host)) {
+        issue(path, `a host that is not a platform UI name (${PLATFORM_UIS.join(', ')}): a look-alike of a platform UI invites phishing`, host);
       }
       const other = hosts.get(host);
       if (other !== undefined) issue(path, `a host not used by another app of the team (teams[${i}].apps[${other}] has ${host})`, host);
       else hosts.set(host, j);
     });
   });
+  checkAppSecrets(cfg, issue);
+  checkTeamQuotas(cfg, issue);
+  checkNestedDomains(cfg, issue);
+  checkDerivedNames(cfg, issue);
+  checkIdpHost(cfg, issue);
 
   const domains = new Map<string, number>();
   const blocks: Array<{ index: number; range: [number, number] }> = [];
@@ -388,7 +416,7 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     env.nodePools.forEach((p) => { have.cpu += parseQuantity(p.limits.cpu); have.memory += parseQuantity(p.limits.memory); });
     if (env.nodePools.length > 0 && (have.cpu < need.cpu || have.memory < need.memory)) {
       issue(['environments', i, 'nodePools'],
-        `node pool limits that add up to at least what this environment's apps request at their minimum replicas (cpu ${formatCpu(need.cpu)}, memory ${formatBytes(need.memory)}; the pools allow cpu ${formatCpu(have.cpu)}, memory ${formatBytes(have.memory)})`,
+        `node pool limits that add up to at least what this environment's apps request at their minimum replicas (cpu ${formatQuantity(need.cpu, 'cpu')}, memory ${formatQuantity(need.memory, 'memory')}; the pools allow cpu ${formatQuantity(have.cpu, 'cpu')}, memory ${formatQuantity(have.memory, 'memory')})`,
         env.nodePools.map((p) => ({ name: p.name, limits: p.limits })));
     }
   });
@@ -410,6 +438,9 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   }
   cfg.alerting.receivers.forEach((r, i) => {
     if ((r.type === 'slack' || r.type === 'email') && !r.target) issue(['alerting', 'receivers', i, 'target'], `a ${r.type === 'slack' ? 'Slack channel' : 'recipient address'} for a ${r.type} receiver`, undefined);
+    // Alertmanager refuses an email receiver with no relay and sender (and has no global ones here).
+    if (r.type === 'email' && !r.smarthost) issue(['alerting', 'receivers', i, 'smarthost'], 'the SMTP relay (host:port) for an email receiver', undefined);
+    if (r.type === 'email' && !r.from) issue(['alerting', 'receivers', i, 'from'], 'the sender address for an email receiver', undefined);
   });
 
   // The EKS API trusts tokens whose audience is `kubernetes`: no other consumer may share that client.
@@ -420,22 +451,115 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   });
   if (cfg.identity.provider === 'cognito' && !cfg.identity.hostedUiDomain) issue(['identity', 'hostedUiDomain'], 'the Cognito hosted UI domain when provider is cognito', undefined);
   if (cfg.secrets.backend === 'vault' && !cfg.secrets.vaultServer) issue(['secrets', 'vaultServer'], 'the Vault address when backend is vault', undefined);
-  if (cfg.secrets.backend === 'azure-key-vault') {
-    if (!cfg.secrets.azureVaultUrl) issue(['secrets', 'azureVaultUrl'], 'the Key Vault URL when backend is azure-key-vault', undefined);
-    if (!cfg.secrets.azureTenantId) issue(['secrets', 'azureTenantId'], 'the Azure tenant id when backend is azure-key-vault', undefined);
+}
+
+/**
+ * An app's secrets are keys under its team's prefix: relative, no `.`/`..` segment (which a backend
+ * could resolve outside the prefix), and each becomes its own environment variable (the last
+ * segment, upper-cased), so two may not map to the same one.
+ */
+function checkAppSecrets(cfg: RawPlatform, issue: Issue): void {
+  cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
+    const seen = new Map<string, string>();
+    a.secrets.forEach((ref, k) => {
+      const segments = ref.split('/');
+      if (segments.some((seg) => seg === '' || seg === '.' || seg === '..')) {
+        issue(['teams', i, 'apps', j, 'secrets', k], 'a key relative to the team\'s secret prefix, such as api/database-url (no leading or trailing /, no . or .. segment)', ref);
+        return;
+      }
+      const env = secretEnvName(ref);
+      const other = seen.get(env);
+      if (other) issue(['teams', i, 'apps', j, 'secrets', k], `a secret whose last segment gives another environment variable than ${other} (both give ${env})`, ref);
+      else seen.set(env, ref);
+    });
+  }));
+}
+
+/**
+ * A team's quota must hold its declared apps at their autoscaling maximum plus a rolling update's
+ * surge (the Deployment never stops a pod before its replacement is up): otherwise the autoscaler
+ * stalls below its maximum and rollouts hang, with no error in git.
+ */
+function checkTeamQuotas(cfg: RawPlatform, issue: Issue): void {
+  cfg.teams.forEach((t, i) => {
+    if (t.apps.length === 0) return;
+    const peak = t.apps.map((a) => ({ app: a, pods: appPeakPods(a) }));
+    const pods = peak.reduce((n, p) => n + p.pods, 0);
+    const breakdown = peak.map((p) => `${p.app.name}: ${p.pods} pods`).join(', ');
+    if (pods > t.quota.pods) issue(['teams', i, 'quota', 'pods'], `at least ${pods} pods, what the declared apps run at their maximum plus a rolling update (${breakdown})`, t.quota.pods);
+    const fits = (need: number, quota: string) => need <= parseQuantity(quota) * (1 + 1e-9);
+    let cpuReported = false;
+    for (const resource of ['cpu', 'memory'] as const) {
+      const need = peak.reduce((n, p) => n + p.pods * parseQuantity(p.app.resources[resource]), 0);
+      if (!fits(need, t.quota[resource])) {
+        cpuReported ||= resource === 'cpu';
+        issue(['teams', i, 'quota', resource], `at least ${formatQuantity(need, resource)}, what the declared apps request at their maximum plus a rolling update (${peak.map((p) => `${p.app.name}: ${p.pods} x ${p.app.resources[resource]}`).join(', ')})`, t.quota[resource]);
+      }
+    }
+    // Apps set no CPU limit, so each container gets the LimitRange's default, counted against limits.cpu
+    // (TEAM_QUOTA_LIMITS_FACTOR x quota.cpu). Memory limits equal requests and always fit.
+    const limitCpu = parseQuantity(TEAM_CONTAINER_DEFAULTS.limitCpu);
+    const cpuLimits = pods * limitCpu;
+    if (!cpuReported && !fits(cpuLimits / TEAM_QUOTA_LIMITS_FACTOR, t.quota.cpu)) {
+      issue(['teams', i, 'quota', 'cpu'], `at least ${formatQuantity(cpuLimits / TEAM_QUOTA_LIMITS_FACTOR, 'cpu')}: the namespace's CPU limit quota (${TEAM_QUOTA_LIMITS_FACTOR} x quota.cpu) must hold ${pods} pods at the default CPU limit of ${TEAM_CONTAINER_DEFAULTS.limitCpu}`, t.quota.cpu);
+    }
+    t.apps.forEach((a, j) => {
+      if (parseQuantity(a.resources.cpu) > limitCpu) {
+        issue(['teams', i, 'apps', j, 'resources', 'cpu'], `at most ${TEAM_CONTAINER_DEFAULTS.limitCpu}, the CPU limit the team namespace gives every container (the API server refuses a request above its limit)`, a.resources.cpu);
+      }
+    });
+  });
+}
+
+/**
+ * No environment's domain may lie under another's: the parent's SSO cookie (domain .<parent>)
+ * would reach every host of the child, so a less trusted environment could read the other's
+ * sessions, and the child's zone would need delegating from a zone another stack owns. Sibling
+ * domains (dev.example.com, prod.example.com) or separate domains work.
+ */
+function checkNestedDomains(cfg: RawPlatform, issue: Issue): void {
+  cfg.environments.forEach((env, i) => {
+    const parent = cfg.environments.findIndex((other) => env.domain.endsWith(`.${other.domain}`));
+    if (parent >= 0) {
+      issue(['environments', i, 'domain'], `a domain not under environments[${parent}].domain (${cfg.environments[parent].domain}), whose SSO cookies would reach this environment's hosts: use sibling domains (dev.example.com and prod.example.com) or separate ones`, env.domain);
+    }
+  });
+}
+
+/**
+ * Every name the platform derives (hostnames, namespaces, IAM roles, buckets, …; the list is
+ * PlatformNames.derivedNames()) must fit its system's limit. Reported once per config field and
+ * kind, for the longest name.
+ */
+function checkDerivedNames(cfg: RawPlatform, issue: Issue): void {
+  const worst = new Map<string, { path: ReadonlyArray<string | number>; problem: string; length: number }>();
+  for (const name of new PlatformNames(cfg as unknown as PlatformConfig).derivedNames()) {
+    const problem = derivedNameProblem(name);
+    const key = `${name.source.join('.')}:${name.kind}`;
+    if (problem && (worst.get(key)?.length ?? -1) < name.value.length) worst.set(key, { path: name.source, problem, length: name.value.length });
+  }
+  for (const { path, problem } of worst.values()) {
+    issue([...path], problem, path.reduce<unknown>((v, k) => (v as Record<string | number, unknown>)?.[k], cfg));
   }
 }
 
-const QUANTITY_SUFFIX: Record<string, number> = { m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-
-/** A Kubernetes quantity (as the schema's `quantity` accepts it) as a number: "500m" = 0.5, "2Gi" = 2147483648. */
-export function parseQuantity(q: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)([a-zA-Z]*)$/.exec(q);
-  if (!m) return NaN;
-  return Number(m[1]) * (m[2] ? QUANTITY_SUFFIX[m[2]] ?? NaN : 1);
+/** Cognito's hosted UI needs a DNS name of its own: not one the platform serves . */
+function checkIdpHost(cfg: RawPlatform, issue: Issue): void {
+  const host = cfg.identity.hostedUiDomain;
+  if (!host) return;
+  const served = new PlatformNames(cfg as unknown as PlatformConfig).derivedNames().find((n) => n.kind === 'hostname' && n.value === host);
+  if (served) issue(['identity', 'hostedUiDomain'], `a name the platform does not serve itself (${formatPathOf(served.source)} gives ${host})`, host);
 }
-const formatCpu = (cores: number) => (Number.isInteger(cores) ? String(cores) : `${Math.round(cores * 1000)}m`);
-const formatBytes = (bytes: number) => (bytes % 2 ** 30 === 0 ? `${bytes / 2 ** 30}Gi` : `${Math.ceil(bytes / 2 ** 20)}Mi`);
+
+const formatPathOf = (path: ReadonlyArray<string | number>) => path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${p}`)).join('');
+
+/** The network address of a valid CIDR: 10.30.5.0/20 -> 10.30.0.0/20. */
+export function networkAddress(value: string): string {
+  const range = cidrRange(value);
+  if (!range) return value;
+  const ip = [24, 16, 8, 0].map((shift) => Math.floor(range[0] / 2 ** shift) % 256).join('.');
+  return `${ip}/${value.split('/')[1]}`;
+}
 
 /** First and last address of a valid CIDR as integers, or undefined. */
 export function cidrRange(value: string): [number, number] | undefined {

@@ -41,7 +41,7 @@ export class Cluster extends Construct {
     const name = names.clusterName;
     const addonVersions = props.addonVersions ?? EKS_ADDONS;
 
-    const clusterRole = new IamRole(this, 'cluster-role', { name: `${name}-cluster`, assumeRolePolicy: serviceTrust('eks.amazonaws.com') });
+    const clusterRole = new IamRole(this, 'cluster-role', { name: names.clusterRoleName, assumeRolePolicy: serviceTrust('eks.amazonaws.com') });
     new IamRolePolicyAttachment(this, 'cluster-policy', { role: clusterRole.name, policyArn: awsManagedPolicy('AmazonEKSClusterPolicy') });
 
     // Created before the cluster so that retention and encryption are ours, not EKS' never-expire default.
@@ -72,7 +72,7 @@ export class Cluster extends Construct {
       dependsOn: [controlPlaneLogs],
     });
 
-    const nodeRole = new IamRole(this, 'node-role', { name: `${name}-node`, assumeRolePolicy: serviceTrust('ec2.amazonaws.com') });
+    const nodeRole = new IamRole(this, 'node-role', { name: names.nodeRoleName, assumeRolePolicy: serviceTrust('ec2.amazonaws.com') });
     ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonEKS_CNI_Policy', 'AmazonSSMManagedInstanceCore'].forEach((p) =>
       new IamRolePolicyAttachment(this, `node-${p}`, { role: nodeRole.name, policyArn: awsManagedPolicy(p) }));
 
@@ -81,7 +81,7 @@ export class Cluster extends Construct {
 
     const pool = (poolName: typeof SYSTEM_NODE_POOL, cfg: NodePoolConfig) => new EksNodeGroup(this, `${poolName}-nodes`, {
       clusterName: this.cluster.name,
-      nodeGroupName: `${name}-${poolName}`,
+      nodeGroupName: names.nodeGroupName(poolName),
       nodeRoleArn: nodeRole.arn,
       subnetIds: props.subnetIds,
       amiType: 'AL2023_x86_64_STANDARD',

@@ -8,7 +8,7 @@ import { AcmCertificateValidation } from '@cdktf/provider-aws/lib/acm-certificat
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
 import { OpensearchDomain } from '@cdktf/provider-aws/lib/opensearch-domain';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { EnvironmentNames } from '../config';
+import { EnvironmentNames, parseQuantity } from '../config';
 
 export interface LogDomainProps {
   readonly names: EnvironmentNames;
@@ -54,7 +54,8 @@ export class LogDomain extends Construct {
       validationRecordFqdns: [proofRecord.fqdn],
     });
     this.domain = new OpensearchDomain(this, 'domain', {
-      domainName: `${props.names.clusterName}-logs`.slice(0, 28),
+      // At most 28 characters: the schema refuses configs whose name would not fit (no silent truncation).
+      domainName: props.names.logDomainName,
       engineVersion: 'OpenSearch_2.19',
       clusterConfig: {
         instanceType: props.instanceType ?? 'r6g.large.search',
@@ -62,7 +63,8 @@ export class LogDomain extends Construct {
         zoneAwarenessEnabled: prod,
         zoneAwarenessConfig: prod ? { availabilityZoneCount: 3 } : undefined,
       },
-      ebsOptions: { ebsEnabled: true, volumeType: 'gp3', volumeSize: prod ? 200 : 50 },
+      // logging.storage per data node, as the ECK store sizes its volumes.
+      ebsOptions: { ebsEnabled: true, volumeType: 'gp3', volumeSize: Math.ceil(parseQuantity(props.names.environment.logging.storage) / 2 ** 30) },
       vpcOptions: { subnetIds: prod ? props.subnetIds : [props.subnetIds[0]], securityGroupIds: [sg.id] },
       encryptAtRest: { enabled: true, kmsKeyId: props.kmsKeyArn },
       nodeToNodeEncryption: { enabled: true },

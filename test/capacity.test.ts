@@ -152,17 +152,19 @@ describe('the HPA metrics model itself', () => {
 describe('node pool validation', () => {
   const fits = (cpu: string, memory: string) => () => {
     const doc = exampleDoc();
-    doc.teams[0].apps[0].resources = { cpu: '4', memory: '8Gi' };
+    // Within the team's LimitRange and quota, so only the pool rule can refuse it.
+    doc.teams[0].apps[0].resources = { cpu: '500m', memory: '4Gi' };
+    doc.teams[0].quota = { cpu: '64', memory: '256Gi', pods: 100 };
     doc.environments[0].nodePools[0].limits = { cpu, memory };
     return parsePlatformConfig(yaml.dump(doc));
   };
 
   it('accepts pools whose limits exactly hold the apps at their minimum replicas', () => {
-    expect(fits('8', '16Gi')).not.toThrow();
+    expect(fits('1', '8Gi')).not.toThrow();
   });
 
   it('refuses pools one millicore short of the apps', () => {
-    expect(fits('7999m', '16Gi')).toThrow(/nodePools: expected node pool limits/);
+    expect(fits('999m', '8Gi')).toThrow(/nodePools: expected node pool limits/);
   });
 
   it('reads Kubernetes quantities as the API server does', () => {

@@ -7,10 +7,13 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { EnvironmentNames, PLATFORM_NAMESPACES } from '../config';
-import { KIBANA_URL, LOG_STORE_USERS, LOG_STORE_URL } from '../charts/logging';
-import { exampleEnvironment, helmValues, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
-import { synthesizeInfraVariant } from './harness/infra';
+import { parseQuantity, PLATFORM_NAMESPACES } from '../config';
+import { KIBANA_URL, LOG_STORE_USERS, LOG_STORE_URL, RETENTION_POLICY_ID, retentionScript } from '../charts/logging';
+import { helmApplication, helmValues, named, ofKind } from './harness/platform';
+import { synthesizeInfra } from './harness/infra';
+import { FixtureEnvironment, fixtureEnvironments, objectsOf } from './harness/fixtures';
+
+const withBackend = (backend: string) => fixtureEnvironments().filter((e) => e.names.platform.logging.backend === backend);
 
 
 /** `[SECTION]` blocks of a classic-mode Fluent Bit config as key/value lists. */
@@ -22,9 +25,10 @@ function sections(config: string): Array<{ name: string; keys: Array<[string, st
 }
 const get = (keys: Array<[string, string]>, key: string) => keys.filter(([k]) => k === key).map(([, v]) => v);
 
-describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) => {
-  const names = exampleEnvironment(env);
-  const objects = synthesizeObjects(names);
+describe.each(withBackend('elasticsearch'))('logging in $label (elasticsearch backend)', (fixtureEnv: FixtureEnvironment) => {
+  const { names } = fixtureEnv;
+  const env = names.env;
+  const objects = objectsOf(fixtureEnv);
   const fluentBit = helmValues(objects, 'fluent-bit');
   const job = named(objects, 'Job', 'log-store-setup');
   const script: string = job.spec.template.spec.containers[0].command[2];
@@ -93,12 +97,11 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
       .toEqual([names.platformSecret('cert-manager/private-ca'), names.platformSecret('logging/users')]);
   });
 
-  it(`keeps logs for ${env === 'dev' ? 7 : 30} days, the environment's retentionDays`, () => {
+  it('keeps logs for the environment\'s retentionDays', () => {
     const template = call('/_index_template/logs-kubernetes').body;
     expect(template.index_patterns).toEqual(['logs-kubernetes-*']);
     expect(template.data_stream).toEqual({});
     expect(template.template.lifecycle.data_retention).toBe(`${names.environment.logging.retentionDays}d`);
-    expect(names.environment.logging.retentionDays).toBe(env === 'dev' ? 7 : 30);
   });
 
   it('asks for replicas only where there are nodes to hold them, so the store can be green', () => {
@@ -106,12 +109,12 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
     const nodes = es.spec.nodeSets.reduce((n: number, s: any) => n + s.count, 0);
     const replicas = call('/_index_template/logs-kubernetes').body.template.settings.number_of_replicas;
     expect(replicas).toBeLessThan(nodes);
-    expect(nodes).toBe(env === 'prod' ? 3 : 1);
+    expect(nodes).toBe(names.environment.production ? 3 : 1);
   });
 
   it('sizes each Elasticsearch node\'s disk from logging.storage, on the encrypted gp3 class', () => {
     const [data] = named(objects, 'Elasticsearch', 'logs').spec.nodeSets[0].volumeClaimTemplates;
-    expect(data.spec.resources.requests.storage).toBe(env === 'prod' ? '300Gi' : '30Gi');
+    expect(data.spec.resources.requests.storage).toBe(names.environment.logging.storage);
     expect(data.spec.storageClassName).toBe('gp3');
   });
 
@@ -177,10 +180,9 @@ describe.each(['dev', 'prod'])('logging in %s (elasticsearch backend)', (env) =>
   });
 });
 
-describe('logging with the AWS OpenSearch backend', () => {
-  const toOpenSearch = (d: any) => { d.logging = { backend: 'opensearch' }; };
-  const names: EnvironmentNames = variantEnvironment('dev', toOpenSearch);
-  const objects = synthesizeObjects(names);
+describe.each(withBackend('opensearch'))('logging in $label (AWS OpenSearch backend)', (fixtureEnv: FixtureEnvironment) => {
+  const { names } = fixtureEnv;
+  const objects = objectsOf(fixtureEnv);
   const fluentBit = helmValues(objects, 'fluent-bit');
 
   it('runs no Elasticsearch, Kibana or ECK in the cluster', () => {
@@ -192,7 +194,7 @@ describe('logging with the AWS OpenSearch backend', () => {
   it('ships with requests signed by the fluent-bit role that infra binds to the same service account', () => {
     const identity = names.workloadIdentity('fluent-bit');
     expect(fluentBit.serviceAccount.name).toBe(identity.serviceAccount);
-    expect(named(objects, 'Application', 'fluent-bit').spec.destination.namespace).toBe(identity.namespace);
+    expect(helmApplication(objects, 'fluent-bit').destination.namespace).toBe(identity.namespace);
     const [output] = sections(fluentBit.config.outputs);
     expect(Object.fromEntries(output.keys)).toMatchObject({
       Name: 'opensearch', Host: names.logDomainEndpoint, Port: '443', tls: 'On', 'tls.verify': 'On',
@@ -201,13 +203,92 @@ describe('logging with the AWS OpenSearch backend', () => {
   });
 
   it('gets from infra a domain whose custom endpoint is the host Fluent Bit ships to', () => {
-    const infra = synthesizeInfraVariant(toOpenSearch);
-    const [domain] = infra.resources('dev', 'aws_opensearch_domain');
+    const infra = synthesizeInfra(fixtureEnv.fixture.file);
+    const [domain] = infra.resources(names.env, 'aws_opensearch_domain');
     expect(domain.domain_endpoint_options).toMatchObject({ custom_endpoint_enabled: true, custom_endpoint: names.logDomainEndpoint, enforce_https: true });
     expect(domain.vpc_options).toBeDefined();
-    const cname = infra.resources('dev', 'aws_route53_record').find((r) => r.type === 'CNAME');
+    const cname = infra.resources(names.env, 'aws_route53_record').find((r) => r.type === 'CNAME');
     expect(cname?.name).toBe(names.logDomainEndpoint);
-    const [association] = infra.resources('dev', 'aws_eks_pod_identity_association').filter((a) => a.service_account === 'fluent-bit');
+    const [association] = infra.resources(names.env, 'aws_eks_pod_identity_association').filter((a) => a.service_account === 'fluent-bit');
     expect(association.namespace).toBe(PLATFORM_NAMESPACES.logging);
+  });
+
+  it('sizes each data node\'s EBS volume from logging.storage, in whole GiB', () => {
+    const [domain] = synthesizeInfra(fixtureEnv.fixture.file).resources(names.env, 'aws_opensearch_domain');
+    expect(domain.ebs_options.volume_size).toBe(Math.ceil(parseQuantity(names.environment.logging.storage) / 2 ** 30));
+    expect(domain.domain_name).toBe(names.logDomainName);
+  });
+
+  /** Run the retention job's script with a curl that answers like Pod Identity and the domain, recording every call. */
+  function runRetentionScript(policyExists: boolean): { calls: Array<{ args: string[]; body?: any }>; config: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'log-retention-'));
+    const log = path.join(dir, 'calls');
+    fs.writeFileSync(path.join(dir, 'token'), 'pod-identity-token');
+    fs.writeFileSync(path.join(dir, 'curl'), [
+      '#!/bin/sh',
+      `for a in "$@"; do printf 'ARG %s\\n' "$a"; done >> "${log}"`,
+      'out=; prev=; for a in "$@"; do [ "$prev" = "-o" ] && out=$a; prev=$a; done',
+      'case "$*" in',
+      `  *169.254.170.23*) printf '{"AccessKeyId":"ASIAFAKEFAKEFAKE0000","SecretAccessKey":"fake-secret","Token":"fake-session","Expiration":"2030-01-01T00:00:00Z"}' ;;`,
+      `  *"-X GET"*) if [ "${policyExists ? 1 : 0}" = 1 ]; then printf '{"_id":"x","_version":3,"_seq_no":7,"_primary_term":2,"policy":{}}' > "$out"; printf 200; else printf '{"status":404}' > "$out"; printf 404; fi ;;`,
+      `  *) printf 'BODY ' >> "${log}"; cat >> "${log}"; printf '\\n' >> "${log}"; printf '{}' ;;`,
+      'esac',
+      `printf 'END\\n' >> "${log}"`,
+      '',
+    ].join('\n'), { mode: 0o755 });
+    execFileSync('/bin/sh', ['-c', retentionScript(names)], {
+      env: { PATH: `${dir}:/usr/bin:/bin`, TMPDIR: dir, AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://169.254.170.23/v1/credentials', AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE: path.join(dir, 'token') },
+    });
+    const calls: Array<{ args: string[]; body?: any }> = [];
+    let current: { args: string[]; body?: any } = { args: [] };
+    for (const line of fs.readFileSync(log, 'utf8').split('\n').filter(Boolean)) {
+      if (line.startsWith('ARG ')) current.args.push(line.slice(4));
+      else if (line.startsWith('BODY ')) current.body = JSON.parse(line.slice(5));
+      else { calls.push(current); current = { args: [] }; }
+    }
+    return { calls, config: fs.readFileSync(path.join(dir, 'aws'), 'utf8') };
+  }
+  const url = (p: string) => `https://${names.logDomainEndpoint}${p}`;
+
+  it('deletes each day\'s index after retentionDays, by an ISM policy that new indices get by template', () => {
+    const { calls } = runRetentionScript(false);
+    const put = calls.find((c) => c.args.includes('PUT'))!;
+    expect(put.args).toContain(url(`/_plugins/_ism/policies/${RETENTION_POLICY_ID}`));
+    const policy = put.body.policy;
+    expect(policy.states.find((st: any) => st.name === 'hot').transitions).toEqual([{ state_name: 'delete', conditions: { min_index_age: `${names.environment.logging.retentionDays}d` } }]);
+    expect(policy.states.find((st: any) => st.name === 'delete').actions).toEqual([{ delete: {} }]);
+    // The template's pattern is the index Fluent Bit writes (Logstash_Prefix, one index a day).
+    const prefix = Object.fromEntries(sections(fluentBit.config.outputs)[0].keys).Logstash_Prefix;
+    expect(policy.ism_template[0].index_patterns).toEqual([`${prefix}-*`]);
+  });
+
+  it('attaches the policy to indices older than it, and moves managed ones to its latest version', () => {
+    const { calls } = runRetentionScript(false);
+    for (const api of ['add', 'change_policy']) {
+      const call = calls.find((c) => c.args.includes(url(`/_plugins/_ism/${api}/logs-kubernetes-${names.env}-*`)))!;
+      expect(call.body).toEqual({ policy_id: RETENTION_POLICY_ID });
+    }
+  });
+
+  it('updates an existing policy at the version it read (ISM refuses a blind overwrite)', () => {
+    const update = runRetentionScript(true).calls.find((c) => c.args.includes('PUT'))!;
+    expect(update.args).toContain(url(`/_plugins/_ism/policies/${RETENTION_POLICY_ID}?if_seq_no=7&if_primary_term=2`));
+    const create = runRetentionScript(false).calls.find((c) => c.args.includes('PUT'))!;
+    expect(create.args).toContain(url(`/_plugins/_ism/policies/${RETENTION_POLICY_ID}`));
+  });
+
+  it('signs every domain request with the Pod Identity credentials, which never appear on a command line', () => {
+    const { calls, config } = runRetentionScript(false);
+    const domainCalls = calls.filter((c) => c.args.some((a) => a.startsWith(`https://${names.logDomainEndpoint}`)));
+    expect(domainCalls.length).toBe(4);
+    for (const c of domainCalls) expect(c.args).toEqual(expect.arrayContaining(['--aws-sigv4', `aws:amz:${names.platform.aws.region}:es`]));
+    expect(config).toBe('user = "ASIAFAKEFAKEFAKE0000:fake-secret"\nheader = "x-amz-security-token: fake-session"\n');
+    for (const c of calls) expect(c.args.join(' ')).not.toMatch(/fake-secret|fake-session/);
+  });
+
+  it('runs the retention job as Fluent Bit\'s service account, the one with the domain role', () => {
+    const job = named(objects, 'Job', 'log-retention');
+    expect(job.metadata.namespace).toBe(names.workloadIdentity('fluent-bit').namespace);
+    expect(job.spec.template.spec.serviceAccountName).toBe(names.workloadIdentity('fluent-bit').serviceAccount);
   });
 });

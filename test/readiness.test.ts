@@ -4,17 +4,21 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { checkManifests, READINESS_CHECKS } from '../check/readiness';
 import { runCheck } from '../scripts/check';
-import { exampleEnvironment, synthesizeObjects } from './harness/platform';
+import { synthesizeEnvironment } from '../charts/platform';
+import { synthesizeObjects } from './harness/platform';
+import { fixtureEnvironments } from './harness/fixtures';
 
-/** The example app's objects, as WebService generates them: the passing baseline. */
-const baseline = synthesizeObjects(exampleEnvironment('dev')).filter((o) => o.folder === 'apps-payments').map((o) => o.obj);
+/** One app's objects, as WebService generates them for the first fixture that declares one: the passing baseline. */
+const withApp = fixtureEnvironments().find((e) => e.names.teams.some((t) => t.apps.length > 0))!;
+const appTeam = withApp.names.teams.find((t) => t.apps.length > 0)!;
+const baseline = synthesizeObjects(withApp.names).filter((o) => o.obj.metadata.namespace === withApp.names.teamNamespace(appTeam) && o.obj.metadata.labels?.['app.kubernetes.io/name'] === appTeam.apps[0].name).map((o) => o.obj);
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x));
 const deployment = () => clone(baseline.find((o) => o.kind === 'Deployment'));
 const container = (d: any) => d.spec.template.spec.containers[0];
 const others = (kind: string) => baseline.filter((o) => o.kind !== kind);
 const findings = (objects: any[]) => checkManifests(objects.map((obj) => ({ obj })));
 const idsFor = (objects: any[]) => [...new Set(findings(objects).map((f) => f.check))];
-const listenerSet = () => clone(synthesizeObjects(exampleEnvironment('dev')).map((o) => o.obj).find((o) => o.kind === 'ListenerSet'));
+const listenerSet = () => clone(synthesizeObjects(withApp.names).map((o) => o.obj).find((o) => o.kind === 'ListenerSet'));
 
 /** For every check: objects that fail it (only it), and objects that pass. */
 const CASES: Record<string, { failing: () => any[]; passing: () => any[] }> = {
@@ -87,8 +91,10 @@ describe('production-readiness checks', () => {
 describe('npm run check', () => {
   const captured = (targets: string[]) => { let out = ''; const code = runCheck(targets, (s) => { out += s; }); return { code, out }; };
 
-  it('passes the platform\'s own output', () => {
-    const { code, out } = captured([path.resolve(__dirname, '..', 'dist')]);
+  it.each(fixtureEnvironments())('passes the platform\'s own output for $label', ({ names }) => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-dist-'));
+    synthesizeEnvironment(names, dir);
+    const { code, out } = captured([dir]);
     expect(out).toMatch(/^\d+ objects checked: 0 errors, 0 warnings\n$/);
     expect(code).toBe(0);
   });
@@ -102,8 +108,9 @@ describe('npm run check', () => {
     const { code, out } = captured([dir]);
     expect(code).toBe(1);
     expect(out).toContain('SEVERITY  OBJECT');
-    expect(out).toMatch(/error\s+Deployment\/payments\/api\s+container-probes\s+container api: no livenessProbe\s+Add a readinessProbe/);
-    expect(out).toMatch(/image-pinned\s+container api: image registry.example\/shop:latest uses latest/);
+    const d = bad.metadata;
+    expect(out).toMatch(new RegExp(`error\\s+Deployment/${d.namespace}/${d.name}\\s+container-probes\\s+container ${container(bad).name}: no livenessProbe\\s+Add a readinessProbe`));
+    expect(out).toMatch(new RegExp(`image-pinned\\s+container ${container(bad).name}: image registry.example/shop:latest uses latest`));
     expect(out).toContain('disruption-budget');
     expect(out).toContain('1 objects checked: 3 errors, 0 warnings');
   });

@@ -5,9 +5,11 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { exampleEnvironment, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
+import { renderEnvironment } from '../charts/platform';
+import { named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 import { synthesizeInfra } from './harness/infra';
 import { filesUnder } from './harness/files';
+import { FixtureEnvironment, fixtureEnvironments, fixtures, objectsOf } from './harness/fixtures';
 import { ManifestValidator, sharedSchemasAvailable } from './harness/schemas';
 
 /** Patterns of secret values (not names): private keys, cloud and SaaS tokens, inline passwords. */
@@ -38,32 +40,34 @@ describe('secret scan', () => {
     expect(findSecretValues('token:  abcdef123456')).toEqual(['inline password']);
   });
 
-  it('finds no secret value in dist/', () => {
-    const files = filesUnder(path.resolve(__dirname, '..', 'dist'), /\.yaml$/);
-    expect(files.length).toBeGreaterThan(50);
-    const hits = files.map((f) => ({ f, hits: findSecretValues(fs.readFileSync(f, 'utf8')) })).filter((x) => x.hits.length);
+  it.each(fixtureEnvironments())('finds no secret value in the manifests of $label', ({ names }) => {
+    const files = renderEnvironment(names);
+    expect(files.size).toBeGreaterThan(0);
+    const hits = [...files].map(([f, text]) => ({ f, hits: findSecretValues(text) })).filter((x) => x.hits.length);
     expect(hits).toEqual([]);
   });
 
-  it('finds no secret value in the Terraform output', () => {
-    const infra = synthesizeInfra();
+  it.each(fixtures().map((f) => [f.name, f] as const))('finds no secret value in the Terraform output of %s', (_name, f) => {
+    const infra = synthesizeInfra(f.file);
     const files = filesUnder(path.join(infra.outdir, 'stacks'), /\.json$/);
-    expect(files.length).toBeGreaterThanOrEqual(6);
-    const hits = files.map((f) => ({ f, hits: findSecretValues(fs.readFileSync(f, 'utf8')) })).filter((x) => x.hits.length);
+    expect(files.length).toBeGreaterThan(0);
+    const hits = files.map((file) => ({ file, hits: findSecretValues(fs.readFileSync(file, 'utf8')) })).filter((x) => x.hits.length);
     expect(hits).toEqual([]);
   });
 });
 
-describe.each(['dev', 'prod'])('secrets in %s', (env) => {
-  const names = exampleEnvironment(env);
-  const objects = synthesizeObjects(names);
+describe.each(fixtureEnvironments())('secrets in $label', (fixtureEnv: FixtureEnvironment) => {
+  const { names } = fixtureEnv;
+  const objects = objectsOf(fixtureEnv);
+  const backend = names.platform.secrets.backend;
 
   it('emits no Secret objects at all: every Secret is created in-cluster by an ExternalSecret', () => {
     expect(ofKind(objects, 'Secret')).toEqual([]);
   });
 
   it('feeds every Secret the platform consumes from an ExternalSecret', () => {
-    const consumed = ['argocd/argocd-oidc', 'argocd/gitops-repository', 'monitoring/grafana-admin', 'monitoring/grafana-oidc', 'monitoring/alertmanager-receivers', 'cert-manager/private-ca'];
+    const consumed = ['argocd/argocd-oidc', 'monitoring/grafana-admin', 'monitoring/grafana-oidc', 'monitoring/alertmanager-receivers', 'cert-manager/private-ca'];
+    if (names.platform.gitops.credentialsSecret) consumed.push('argocd/gitops-repository');
     const fed = ofKind(objects, 'ExternalSecret').map((e) => `${e.metadata.namespace}/${e.spec.target.name}`);
     expect(fed).toEqual(expect.arrayContaining(consumed));
   });
@@ -77,7 +81,7 @@ describe.each(['dev', 'prod'])('secrets in %s', (env) => {
 
   it('reads platform secrets from the platform prefix, and team app secrets only through the team store', () => {
     for (const es of ofKind(objects, 'ExternalSecret')) {
-      const team = names.teams.find((t) => t.name === es.metadata.namespace);
+      const team = names.teams.find((t) => names.teamNamespace(t) === es.metadata.namespace);
       if (team) {
         expect(es.spec.secretStoreRef).toEqual({ kind: 'SecretStore', name: 'team-secrets' });
         // Keys are relative to the store's prefix; an absolute or parent path would escape it.
@@ -85,50 +89,59 @@ describe.each(['dev', 'prod'])('secrets in %s', (env) => {
         for (const d of es.spec.data) expect(d.remoteRef.key).not.toContain('..');
       } else {
         expect(es.spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'platform' });
-        for (const d of es.spec.data) expect(d.remoteRef.key.startsWith(`acme/${env}/platform/`)).toBe(true);
+        for (const d of es.spec.data) expect(d.remoteRef.key.startsWith(names.platformSecret(''))).toBe(true);
       }
     }
-    expect(ofKind(objects, 'ExternalSecret').some((es) => es.metadata.namespace === 'payments')).toBe(true);
   });
 
   it('keeps team namespaces off the platform ClusterSecretStore', () => {
     const store = named(objects, 'ClusterSecretStore', 'platform');
     const allowed: string[] = store.spec.conditions[0].namespaces;
     for (const team of names.teams) expect(allowed).not.toContain(names.teamNamespace(team));
-    expect(store.spec.provider.aws).toEqual({ service: 'SecretsManager', region: 'eu-west-1' });
   });
 
-  it('gives each team a store that reaches only its own prefix, through its own role', () => {
+  it('gives each team one store that reaches only its own prefix, through its own identity', () => {
+    const stores = ofKind(objects, 'SecretStore');
+    expect(stores.map((s) => s.metadata.namespace).sort()).toEqual(names.teams.map((t) => names.teamNamespace(t)).sort());
     for (const team of names.teams) {
-      const store = ofKind(objects, 'SecretStore').find((s) => s.metadata.namespace === team.name);
-      expect(store.spec.provider.aws).toEqual({
-        service: 'SecretsManager', region: 'eu-west-1',
-        role: `arn:aws:iam::123456789012:role/acme-${env}-team-${team.name}-secrets`,
-        prefix: `acme/${env}/teams/${team.name}/`,
-      });
+      const store = stores.find((s) => s.metadata.namespace === names.teamNamespace(team));
+      if (backend === 'aws-secrets-manager') {
+        expect(store.spec.provider.aws).toEqual({
+          service: 'SecretsManager', region: names.platform.aws.region,
+          role: names.roleArn(names.teamSecretsRoleName(team)),
+          prefix: names.teamSecretPrefix(team),
+        });
+      } else {
+        // Vault: the team's own KV mount is its prefix, read by its own role.
+        const vault = store.spec.provider.vault;
+        expect(`${vault.path}/`).toBe(names.teamSecretPrefix(team));
+        expect(vault.version).toBe('v2');
+        expect(vault.auth.kubernetes.role).toBe(`team-${team.name}`);
+        expect(vault.auth.kubernetes.serviceAccountRef).toEqual({ name: 'default' });
+      }
+    }
+    if (backend === 'vault') {
+      const roles = [named(objects, 'ClusterSecretStore', 'platform'), ...stores].map((s) => s.spec.provider.vault.auth.kubernetes.role);
+      expect(new Set(roles).size).toBe(roles.length);
     }
   });
 });
 
-describe('other secret backends', () => {
+describe('secret backends', () => {
   const validator = sharedSchemasAvailable() ? new ManifestValidator() : undefined;
-  const backends: Array<[string, (d: any) => void]> = [
-    ['vault', (d) => { d.secrets = { backend: 'vault', vaultServer: 'https://vault.acme.example' }; }],
-    ['azure-key-vault', (d) => { d.secrets = { backend: 'azure-key-vault', azureVaultUrl: 'https://acme.vault.azure.net', azureTenantId: '8c9f4c2e-1d2b-4a5f-9a7e-0c1d2e3f4a5b' }; }],
-  ];
+  const toVault = (d: any) => { d.secrets = { backend: 'vault', vaultServer: 'https://vault.acme.example' }; };
 
-  it.each(backends)('configures valid stores for %s, a separate identity per team', (backend, change) => {
-    const objects = synthesizeObjects(variantEnvironment('dev', change));
+  it('configures schema-valid stores for Vault, the platform store on the platform mount', () => {
+    const names = variantEnvironment('dev', toVault);
+    const objects = synthesizeObjects(names);
     const stores = [...ofKind(objects, 'ClusterSecretStore'), ...ofKind(objects, 'SecretStore')];
-    expect(stores).toHaveLength(3);
-    const key = backend === 'vault' ? 'vault' : 'azurekv';
-    for (const s of stores) expect(Object.keys(s.spec.provider)).toEqual([key]);
-    if (backend === 'vault') expect(stores.map((s) => s.spec.provider.vault.auth.kubernetes.role).sort()).toEqual(['platform', 'team-payments', 'team-search']);
+    for (const s of stores) expect(Object.keys(s.spec.provider)).toEqual(['vault']);
+    expect(named(objects, 'ClusterSecretStore', 'platform').spec.provider.vault.path).toBe(names.platformSecret('').replace(/\/$/, ''));
     if (validator) for (const s of stores) expect(validator.validate(s)).toEqual([]);
   });
 
   it('gives External Secrets no AWS role when the backend is not AWS', () => {
-    const names = variantEnvironment('dev', backends[0][1]);
+    const names = variantEnvironment('dev', toVault);
     expect(names.workloadIdentities.map((w) => w.component)).not.toContain('external-secrets');
   });
 });

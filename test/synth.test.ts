@@ -1,6 +1,8 @@
 /**
- * The synth contract users rely on: dist/ is a pure, byte-stable function of platform.yaml, it is
- * never left half-written, and the committed dist/ is what a fresh synth produces.
+ * The synth contract users rely on: dist/ is a pure, byte-stable function of platform.yaml and it
+ * is never left half-written. Run on every fixture config. (That the committed dist/ is what a
+ * fresh synth of platform.yaml produces is checked by .ci/run, not here: a user who edits
+ * platform.yaml must keep a green `npm test`.)
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -11,6 +13,7 @@ import { loadPlatformConfig, PlatformNames } from '../config';
 import { synthesizeEnvironment } from '../charts/platform';
 import { EXAMPLE_CONFIG, INVALID_CONFIGS } from './fixtures/invalid-configs';
 import { filesUnder } from './harness/files';
+import { fixture, fixtures } from './harness/fixtures';
 
 const ROOT = path.resolve(__dirname, '..');
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'k8s-platform-'));
@@ -35,31 +38,26 @@ function runSynth(configFile: string, dist: string) {
   });
 }
 
-describe('synthesis', () => {
+/** Environment folder names a config must produce. */
+const environmentsOf = (configFile: string) => loadPlatformConfig(configFile).environments.map((e) => e.name).sort();
+
+describe.each(fixtures().map((f) => [f.name, f] as const))('synthesis of %s', (_name, f) => {
+  const first = tmp();
+  beforeAll(() => synthAll(f.file, first));
+
   it('writes one folder per environment and per chart, one file per object', () => {
-    const out = tmp();
-    synthAll(EXAMPLE_CONFIG, out);
-    expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod']);
-    const files = [...snapshotTree(out).keys()];
-    expect(files).toContain(path.join('dev', 'teams', 'Namespace.payments.yaml'));
-    expect(files.every((f) => f.split(path.sep).length === 3)).toBe(true);
+    expect(fs.readdirSync(first).sort()).toEqual(environmentsOf(f.file));
+    const files = [...snapshotTree(first).keys()];
+    for (const env of f.names.environments) {
+      for (const team of env.teams) expect(files).toContain(path.join(env.env, 'teams', `Namespace.${env.teamNamespace(team)}.yaml`));
+    }
+    expect(files.every((file) => file.split(path.sep).length === 3)).toBe(true);
   });
 
   it('is deterministic: two synths of the same config are byte-identical', () => {
-    const a = tmp();
-    const b = tmp();
-    synthAll(EXAMPLE_CONFIG, a);
-    synthAll(EXAMPLE_CONFIG, b);
-    expect(snapshotTree(b)).toEqual(snapshotTree(a));
-  });
-
-  it('matches the committed dist/ (run `npx cdk8s synth` and commit dist/ if this fails)', () => {
-    const fresh = tmp();
-    synthAll(EXAMPLE_CONFIG, fresh);
-    const committed = snapshotTree(path.join(ROOT, 'dist'));
-    const expected = snapshotTree(fresh);
-    expect([...committed.keys()].sort()).toEqual([...expected.keys()].sort());
-    for (const [file, content] of expected) expect({ file, content: committed.get(file) }).toEqual({ file, content });
+    const second = tmp();
+    synthAll(f.file, second);
+    expect(snapshotTree(second)).toEqual(snapshotTree(first));
   });
 });
 
@@ -82,11 +80,12 @@ describe('the synth command', () => {
     fs.writeFileSync(path.join(out, 'dev', 'stale.yaml'), 'kind: Stale');
     const result = runSynth(cfg, out);
     expect(result.status).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['dev', 'prod']);
+    expect(fs.readdirSync(out).sort()).toEqual(environmentsOf(EXAMPLE_CONFIG));
     expect(fs.existsSync(path.join(out, 'dev', 'stale.yaml'))).toBe(false);
   });
 
-  const cases = INVALID_CONFIGS.filter((c) => /unknown key|wrong type|DNS name|duplicate team|overlap|missing required|YAML syntax|duplicate YAML/.test(c.rule));
+  // One case per class of bad input: each exits 1 and leaves dist/ as it was.
+  const cases = INVALID_CONFIGS.filter((c) => /unknown key|wrong type|DNS name|duplicate team|overlap|missing required|YAML syntax|duplicate YAML|label over 63|IAM role|S3 bucket|host bits set|platform UI host|LATEST|CPU quota|under another environment|Azure/.test(c.rule));
   it.each(cases.map((c) => [c.rule, c] as const))('%s: exits non-zero, names the field, leaves dist/ untouched', (_rule, bad) => {
     const before = snapshotTree(dist);
     const cfg = path.join(work, 'bad.yaml');
@@ -109,11 +108,13 @@ describe('the synth command', () => {
 
   it('also writes each environment as one multi-document file, for kubectl diff -f', () => {
     const staging = path.join(dist, '..', 'staging');
-    expect(fs.readdirSync(staging).sort()).toEqual(['dev.k8s.yaml', 'prod.k8s.yaml']);
-    const docs = yaml.loadAll(fs.readFileSync(path.join(staging, 'dev.k8s.yaml'), 'utf8')) as any[];
-    const files = filesUnder(path.join(dist, 'dev')).filter((f) => f.endsWith('.yaml'));
-    expect(docs).toHaveLength(files.length);
-    expect(docs.every((d) => d.apiVersion && d.kind && d.metadata.name)).toBe(true);
+    expect(fs.readdirSync(staging).sort()).toEqual(environmentsOf(EXAMPLE_CONFIG).map((e) => `${e}.k8s.yaml`));
+    for (const env of environmentsOf(EXAMPLE_CONFIG)) {
+      const docs = yaml.loadAll(fs.readFileSync(path.join(staging, `${env}.k8s.yaml`), 'utf8')) as any[];
+      const files = filesUnder(path.join(dist, env)).filter((f) => f.endsWith('.yaml'));
+      expect(docs).toHaveLength(files.length);
+      expect(docs.every((d) => d.apiVersion && d.kind && d.metadata.name)).toBe(true);
+    }
   });
 
   it('rebuilds its bundle whenever a source is newer, so synth never runs stale code', () => {
@@ -125,11 +126,13 @@ describe('the synth command', () => {
   });
 
   it('works through the cdk8s CLI exactly as the README says', () => {
+    // The kitchen sink, not the user's platform.yaml: the command is what is under test.
+    const config = fixture('kitchen-sink').file;
     const out = execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade'], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PLATFORM_DIST: path.join(work, 'cli-dist') },
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PLATFORM_CONFIG: config, PLATFORM_DIST: path.join(work, 'cli-dist') },
     });
     expect(out).toContain('Synthesizing application');
-    expect(out).toContain('cdk8s.out/dev.k8s.yaml');
-    expect(fs.readdirSync(path.join(work, 'cli-dist')).sort()).toEqual(['dev', 'prod']);
+    for (const env of environmentsOf(config)) expect(out).toContain(`cdk8s.out/${env}.k8s.yaml`);
+    expect(fs.readdirSync(path.join(work, 'cli-dist')).sort()).toEqual(environmentsOf(config));
   });
 });

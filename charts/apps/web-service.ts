@@ -11,7 +11,7 @@ import { Construct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecret-external-secrets.io';
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
-import { AppConfig, EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
+import { AppConfig, appMaxReplicas, EnvironmentNames, PLATFORM_NAMESPACES, ROLLING_UPDATE_SURGE, secretEnvName, TeamConfig } from '../../config';
 import { teamParentRef } from '../gateway/platform-gateway';
 import { LABELS } from '../lib/labels';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
@@ -28,10 +28,8 @@ export interface WebServiceProps {
   readonly targetCpuUtilization?: number;
 }
 
-/** Environment variable name for a secret reference: `api/database-url` -> `DATABASE_URL`. */
-export function secretEnvName(ref: string): string {
-  return ref.split('/').pop()!.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
-}
+// Derived in config/names.ts: the schema refuses two secrets of one app with the same variable.
+export { secretEnvName } from '../../config';
 
 const HTTP_PORT_NAME = 'http';
 
@@ -82,7 +80,7 @@ export class WebService extends Construct {
         replicas: app.replicas,
         revisionHistoryLimit: 5,
         selector: { matchLabels: selector },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString('25%') } },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromString(ROLLING_UPDATE_SURGE) } },
         template: {
           metadata: { labels },
           spec: {
@@ -150,7 +148,7 @@ export class WebService extends Construct {
       spec: {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name },
         minReplicas: app.replicas,
-        maxReplicas: app.maxReplicas ?? app.replicas * 3,
+        maxReplicas: appMaxReplicas(app),
         metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: props.targetCpuUtilization ?? 70 } } }],
       },
     });

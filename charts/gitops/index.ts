@@ -71,7 +71,8 @@ export class GitOpsChart extends PlatformChart {
 
     for (const chart of [this, ...props.charts]) {
       for (const release of chart.releases) this.helmApplication(release);
-      if (chart !== this) this.folderApplication(chart);
+      // A chart with no objects of its own writes no folder: an Application for it would point at nothing.
+      if (chart !== this && chart.node.findAll().some((c) => c instanceof ApiObject)) this.folderApplication(chart);
     }
 
     for (const team of names.teams) {

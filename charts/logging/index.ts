@@ -8,9 +8,11 @@ import { EnvironmentNames } from '../../config';
 import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
 import { fluentBitRelease, LogOutput } from './fluent-bit';
 import { elasticsearchExporterRelease, elasticsearchOutput, eckOperatorRelease, ElasticLogStore } from './elastic-log-store';
+import { opensearchIndexPrefix, OpenSearchRetention } from './opensearch-retention';
 
 export * from './fluent-bit';
 export * from './elastic-log-store';
+export * from './opensearch-retention';
 
 /**
  * Fluent Bit's output to the AWS OpenSearch domain: signed with the fluent-bit Pod Identity role,
@@ -27,7 +29,7 @@ export function opensearchOutput(names: EnvironmentNames): LogOutput {
       ['AWS_Auth', 'On'],
       ['AWS_Region', names.platform.aws.region],
       ['Logstash_Format', 'On'],
-      ['Logstash_Prefix', `logs-kubernetes-${names.env}`],
+      ['Logstash_Prefix', opensearchIndexPrefix(names)],
       ['Suppress_Type_Name', 'On'],
       ['Replace_Dots', 'On'],
       ['Trace_Error', 'On'],
@@ -44,6 +46,7 @@ export class LoggingChart extends PlatformChart {
 
     if (names.platform.logging.backend === 'opensearch') {
       this.addRelease(fluentBitRelease({ names, output: opensearchOutput(names) }));
+      new OpenSearchRetention(this, 'retention', { names });
       return;
     }
 

@@ -5,6 +5,8 @@
  * who is woken (see alertmanager-config.ts) and a runbook. test/alerts/ fires every one of them
  * with `promtool test rules`.
  */
+import type { EnvironmentNames } from '../../config';
+
 export interface AlertRule {
   readonly alert: string;
   readonly expr: string;
@@ -142,3 +144,20 @@ export const PLATFORM_ALERT_GROUPS: AlertGroup[] = [
     ],
   },
 ];
+
+/**
+ * Alerts whose metrics exist only with some configurations. An alert on a metric nobody exports
+ * can never fire, so it is left out where its exporter is not installed.
+ */
+const ALERT_NEEDS: Record<string, (names: EnvironmentNames) => boolean> = {
+  // elasticsearch-exporter runs beside the ECK store only; the OpenSearch backend relies on the
+  // Fluent Bit alerts above, which fire when the domain refuses or drops writes.
+  LogStoreNotGreen: (names) => names.platform.logging.backend === 'elasticsearch',
+};
+
+/** The platform alerts that can fire in this environment. */
+export function platformAlertGroups(names: EnvironmentNames): AlertGroup[] {
+  return PLATFORM_ALERT_GROUPS
+    .map((g) => ({ ...g, rules: g.rules.filter((r) => ALERT_NEEDS[r.alert]?.(names) ?? true) }))
+    .filter((g) => g.rules.length > 0);
+}

@@ -19,7 +19,7 @@ function receiverConfig(r: ReceiverConfig, env: string): Record<string, unknown>
     case 'opsgenie':
       return { name: r.name, opsgenie_configs: [{ api_key_file: secretFile(r), send_resolved: true }] };
     case 'email':
-      return { name: r.name, email_configs: [{ to: r.target, auth_password_file: secretFile(r), send_resolved: true }] };
+      return { name: r.name, email_configs: [{ to: r.target, from: r.from, smarthost: r.smarthost, auth_username: r.from, auth_password_file: secretFile(r), send_resolved: true }] };
     case 'webhook':
       return { name: r.name, webhook_configs: [{ url_file: secretFile(r), send_resolved: true }] };
   }

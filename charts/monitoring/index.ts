@@ -11,7 +11,7 @@ import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-ch
 import { LABELS } from '../lib/labels';
 import { PlatformSecret } from '../lib/platform-secret';
 import { ALERTMANAGER_RECEIVERS_SECRET, alertmanagerConfig } from './alertmanager-config';
-import { PLATFORM_ALERT_GROUPS } from './alert-rules';
+import { platformAlertGroups } from './alert-rules';
 import { PlatformDashboards } from './dashboards';
 import { prometheusOperatorCrdsRelease } from './operator-crds';
 import { PlatformUiRoute } from '../sso';
@@ -136,7 +136,7 @@ export class MonitoringChart extends PlatformChart {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'PrometheusRule',
       metadata: { name: 'platform-alerts', namespace: ns, labels: { [LABELS.partOf]: 'k8s-platform' } },
-      spec: { groups: PLATFORM_ALERT_GROUPS },
+      spec: { groups: platformAlertGroups(names) },
     });
 
     // Apps get scraped by labelling their Service; no ServiceMonitor to write.

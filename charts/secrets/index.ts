@@ -14,15 +14,15 @@ export function secretStoreProvider(names: EnvironmentNames, team?: TeamConfig):
   const eso = { name: 'external-secrets', namespace: PLATFORM_NAMESPACES.externalSecrets };
   switch (cfg.backend) {
     case 'vault':
-      // Vault's policy for each role (platform, team-<name>) grants its prefix only; see README.
+      // One KV v2 mount per prefix, so a team's keys stay relative to its prefix as with AWS (ESO
+      // drops a leading mount path from a key, so the platform's full keys work too). Vault's
+      // policy for each role grants its own mount only; see README.
       return { vault: {
         server: cfg.vaultServer!,
-        path: 'secret',
+        path: names.vaultMount(team),
         version: 'v2',
-        auth: { kubernetes: { mountPath: `kubernetes-${names.clusterName}`, role: team ? `team-${team.name}` : 'platform', serviceAccountRef: team ? { name: 'default' } : eso } },
+        auth: { kubernetes: { mountPath: names.vaultAuthMount, role: names.vaultRole(team), serviceAccountRef: team ? { name: 'default' } : eso } },
       } };
-    case 'azure-key-vault':
-      return { azurekv: { vaultUrl: cfg.azureVaultUrl!, tenantId: cfg.azureTenantId!, authType: 'WorkloadIdentity', serviceAccountRef: team ? { name: 'default' } : eso } };
     default:
       return { aws: {
         service: 'SecretsManager',

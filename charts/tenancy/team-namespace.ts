@@ -4,7 +4,7 @@
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
-import { EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
+import { EnvironmentNames, PLATFORM_NAMESPACES, TEAM_CONTAINER_DEFAULTS, TEAM_QUOTA_LIMITS_FACTOR, TeamConfig } from '../../config';
 import { LABELS } from '../lib/labels';
 
 export interface TeamNamespaceProps {
@@ -17,7 +17,7 @@ export interface TeamNamespaceProps {
   readonly containerDefaults?: { requestCpu: string; requestMemory: string; limitCpu: string; limitMemory: string };
 }
 
-export const defaultContainerDefaults = { requestCpu: '100m', requestMemory: '128Mi', limitCpu: '500m', limitMemory: '512Mi' };
+export const defaultContainerDefaults = TEAM_CONTAINER_DEFAULTS;
 
 export class TeamNamespace extends Construct {
   readonly namespace: string;
@@ -110,5 +110,5 @@ export class TeamNamespace extends Construct {
 /** Twice a quantity, keeping its unit: "16Gi" -> "32Gi", "500m" -> "1000m". */
 function double(quantity: string): string {
   const m = /^([0-9.]+)(.*)$/.exec(quantity)!;
-  return `${Number(m[1]) * 2}${m[2]}`;
+  return `${Number(m[1]) * TEAM_QUOTA_LIMITS_FACTOR}${m[2]}`;
 }

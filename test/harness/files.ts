@@ -2,7 +2,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-export const EXAMPLE_CONFIG = path.resolve(__dirname, '..', '..', 'platform.yaml');
+/**
+ * The shipped example, as a fixture (an exact copy of platform.yaml). Tests never read the user's
+ * platform.yaml: a user who edits it keeps a green `npm test` (test/harness/no-user-files.ts).
+ */
+export const EXAMPLE_CONFIG = path.resolve(__dirname, '..', 'fixtures', 'configs', 'example.yaml');
 
 /** Every file under `root` (sorted, recursive) whose name matches `name`; empty if root is missing. */
 export function filesUnder(root: string, name: RegExp = /./): string[] {

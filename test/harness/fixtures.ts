@@ -5,6 +5,7 @@
  *
  *   example       the shipped platform.yaml, copied
  *   kitchen-sink  three environments, fleet mode, Vault, OpenSearch, several apps, a one-environment team
+ *   minimal       required fields only (every default), one environment, Cognito, a team with no apps
  */
 import * as fs from 'fs';
 import * as path from 'path';

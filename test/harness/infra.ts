@@ -16,7 +16,16 @@ export interface SynthesizedInfra {
   resources(stack: string, type: string): Array<Record<string, any>>;
 }
 
+const synthesized = new Map<string, SynthesizedInfra>();
+
+/** The Terraform of a config file, synthesized once per test file. */
 export function synthesizeInfra(configFile = EXAMPLE_CONFIG): SynthesizedInfra {
+  let infra = synthesized.get(configFile);
+  if (!infra) synthesized.set(configFile, infra = synthesizeInfraUncached(configFile));
+  return infra;
+}
+
+function synthesizeInfraUncached(configFile: string): SynthesizedInfra {
   const names = new PlatformNames(loadPlatformConfig(configFile));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdktf-'));
   buildInfra(names, outdir).synth();

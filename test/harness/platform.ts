@@ -31,5 +31,15 @@ export function variantEnvironment(env: string, change: (doc: any) => void): Env
 
 export const ofKind = (objects: PlacedObject[], kind: string) => objects.filter((o) => o.obj.kind === kind).map((o) => o.obj);
 export const named = (objects: PlacedObject[], kind: string, name: string) => ofKind(objects, kind).find((o) => o.metadata.name === name);
+/**
+ * The spec of every Argo CD Application an environment defines: Applications as they are, and the
+ * template of each ApplicationSet (fleet mode), with the object's name.
+ */
+export const applicationSpecs = (objects: PlacedObject[]): Array<{ name: string; spec: any }> => [
+  ...ofKind(objects, 'Application').map((a) => ({ name: a.metadata.name, spec: a.spec })),
+  ...ofKind(objects, 'ApplicationSet').map((a) => ({ name: a.metadata.name, spec: a.spec.template.spec })),
+];
+/** The Argo CD Application (or ApplicationSet template) spec that installs a Helm release. */
+export const helmApplication = (objects: PlacedObject[], release: string) => applicationSpecs(objects).find((a) => a.spec.source?.helm?.releaseName === release)?.spec;
 /** The Helm values an Argo CD Application passes to its chart (undefined when there is no such release). */
-export const helmValues = (objects: PlacedObject[], release: string) => named(objects, 'Application', release)?.spec.source.helm.valuesObject;
+export const helmValues = (objects: PlacedObject[], release: string) => helmApplication(objects, release)?.source.helm.valuesObject;
