@@ -22,7 +22,7 @@ export const PLATFORM_NAMESPACES = {
 } as const;
 
 /** Platform components that call AWS APIs and so get an IAM role through EKS Pod Identity. */
-export type AwsComponent = 'cert-manager' | 'external-dns' | 'external-secrets' | 'ebs-csi' | 'fluent-bit';
+export type AwsComponent = 'cert-manager' | 'external-dns' | 'external-secrets' | 'ebs-csi' | 'fluent-bit' | 'vpc-cni';
 
 /** A Kubernetes service account bound to an IAM role. */
 export interface WorkloadIdentity {
@@ -31,6 +31,8 @@ export interface WorkloadIdentity {
   readonly serviceAccount: string;
   readonly roleName: string;
   readonly roleArn: string;
+  /** The EKS add-on whose own Pod Identity association binds this role (instead of a separate association). */
+  readonly viaAddon?: string;
 }
 
 /** Hostnames of the platform's own UIs, each under the environment domain. */
@@ -54,6 +56,16 @@ export class EnvironmentNames {
     return [...idp.adminGroups, ...idp.viewerGroups, ...this.teams.flatMap((t) => t.groups)];
   }
 
+  /** The EKS cluster's ARN (Pod Identity session tags carry it; trust policies check it). */
+  get clusterArn(): string {
+    return `arn:aws:eks:${this.platform.aws.region}:${this.platform.aws.accountId}:cluster/${this.clusterName}`;
+  }
+
+  /** Name of the Argo CD cluster Secret that registers this environment's cluster (fleet mode); unique across environments. */
+  get argocdClusterName(): string {
+    return this.clusterName;
+  }
+
   /** IAM role ARN for a role name in the platform's account. */
   roleArn(roleName: string): string {
     return `arn:aws:iam::${this.platform.aws.accountId}:role/${roleName}`;
@@ -65,12 +77,14 @@ export class EnvironmentNames {
       ['cert-manager', PLATFORM_NAMESPACES.certManager, 'cert-manager'],
       ['external-dns', PLATFORM_NAMESPACES.externalDns, 'external-dns'],
       ['ebs-csi', 'kube-system', 'ebs-csi-controller-sa'],
+      // The VPC CNI's ENI permissions live on its own role, not on the node role every pod could reach.
+      ['vpc-cni', 'kube-system', 'aws-node'],
     ];
     if (this.platform.secrets.backend === 'aws-secrets-manager') entries.push(['external-secrets', PLATFORM_NAMESPACES.externalSecrets, 'external-secrets']);
     if (this.platform.logging.backend === 'opensearch') entries.push(['fluent-bit', PLATFORM_NAMESPACES.logging, 'fluent-bit']);
     return entries.map(([component, namespace, serviceAccount]) => {
       const roleName = `${this.clusterName}-${component}`;
-      return { component, namespace, serviceAccount, roleName, roleArn: this.roleArn(roleName) };
+      return { component, namespace, serviceAccount, roleName, roleArn: this.roleArn(roleName), ...(component === 'vpc-cni' ? { viaAddon: 'vpc-cni' } : {}) };
     });
   }
 
@@ -159,6 +173,11 @@ export class PlatformNames {
 
   get environments(): EnvironmentNames[] {
     return this.platform.environments.map((e) => new EnvironmentNames(this.platform, e));
+  }
+
+  /** KMS alias of the key that encrypts Terraform state (the state bucket's default encryption). */
+  get stateKeyAlias(): string {
+    return `alias/${this.platform.organization.name}-tfstate`;
   }
 
   /** S3 bucket for Terraform state: globally unique, so it carries account and region. */

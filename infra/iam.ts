@@ -12,18 +12,12 @@ export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** Trust policy for EKS Pod Identity: only the Pod Identity agent of this account may assume the role. */
-export function podIdentityTrust(accountId: string): string {
-  return policyDocument([{
-    Effect: 'Allow',
-    Principal: { Service: 'pods.eks.amazonaws.com' },
-    Action: ['sts:AssumeRole', 'sts:TagSession'],
-    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-  }]);
-}
-
-export function serviceTrust(service: string): string {
-  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'] }]);
+/**
+ * Trust policy for an AWS service. `conditions` narrow it to this account's resources (the
+ * confused-deputy guard AWS recommends: aws:SourceAccount, aws:SourceArn).
+ */
+export function serviceTrust(service: string, conditions?: PolicyStatement['Condition']): string {
+  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'], ...(conditions ? { Condition: conditions } : {}) }]);
 }
 
 export const awsManagedPolicy = (name: string) => `arn:aws:iam::aws:policy/${name}`;

@@ -10,14 +10,15 @@ import { PLATFORM_NAMESPACES } from '../../config';
 import { HelmRelease, PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
 import { ARGOCD_OIDC_SECRET, argocdRelease, teamProjectRole } from './argocd-release';
 import { PlatformSecret } from '../lib/platform-secret';
-import { AUTOMATED_SYNC, PLATFORM_PROJECT, platformProjectSpec, ROOT_APPLICATION, rootApplicationSpec } from './root-application';
+import {
+  AUTOMATED_SYNC, CLUSTER_ENVIRONMENT_LABEL, fleetName, IN_CLUSTER, PLATFORM_PROJECT, platformProjectSpec, REPOSITORY_SECRET, repositoryCredentialFields,
+  rootApplicationName, rootApplicationSpec,
+} from './root-application';
+import { ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecret-external-secrets.io';
 
 export * from './root-application';
 export * from './argocd-release';
 
-const IN_CLUSTER = 'https://kubernetes.default.svc';
-/** Cluster label that ApplicationSets select on in fleet mode. */
-export const CLUSTER_ENVIRONMENT_LABEL = 'k8s-platform.io/environment';
 
 /** Namespaced kinds a team may not manage through Argo CD: they would undo its fences. */
 export const TEAM_FORBIDDEN_KINDS = [
@@ -48,7 +49,7 @@ export class GitOpsChart extends PlatformChart {
     // rename fields such as repoURL and would drop them from untyped values); the schema test
     // validates them against the Argo CD CRDs.
     argo(this, 'platform-project', 'AppProject', PLATFORM_PROJECT, platformProjectSpec(names));
-    argo(this, 'root', 'Application', ROOT_APPLICATION, rootApplicationSpec(names));
+    argo(this, 'root', 'Application', rootApplicationName(names), rootApplicationSpec(names));
 
     // Argo CD reads `$argocd-oidc:clientSecret` only from Secrets labelled as part of Argo CD.
     new PlatformSecret(this, 'oidc-secret', {
@@ -57,17 +58,23 @@ export class GitOpsChart extends PlatformChart {
     });
     const repoCredentials = names.platform.gitops.credentialsSecret;
     if (repoCredentials) {
+      // The bootstrap creates this Secret from the backend before Argo CD's first fetch (no cycle
+      // through ESO, which Argo CD installs from this very repository). From then on this
+      // ExternalSecret merges (or recreates, if it is ever deleted) the backend's current value into it, so rotations land; Argo CD
+      // tracks only the ExternalSecret, so it never prunes the Secret it needs to read git.
       new PlatformSecret(this, 'repo-credentials', {
-        names, name: 'gitops-repository', namespace: PLATFORM_NAMESPACES.argocd, key: repoCredentials,
-        properties: { username: 'username', password: 'password' },
+        names, name: REPOSITORY_SECRET, namespace: PLATFORM_NAMESPACES.argocd, key: repoCredentials,
+        properties: Object.fromEntries(repositoryCredentialFields(names.platform.gitops.repoURL).map((f) => [f, f])),
         labels: { 'argocd.argoproj.io/secret-type': 'repository' },
         literals: { type: 'git', url: names.platform.gitops.repoURL },
+        creationPolicy: ExternalSecretSpecTargetCreationPolicy.CREATE_OR_MERGE,
       });
     }
 
     for (const chart of [this, ...props.charts]) {
       for (const release of chart.releases) this.helmApplication(release);
-      if (chart !== this) this.folderApplication(chart);
+      // A chart that writes no objects has no folder in dist/: an Application for it would sync nothing forever.
+      if (chart !== this && chart.node.findAll().some((c) => c instanceof ApiObject)) this.folderApplication(chart);
     }
 
     for (const team of names.teams) {
@@ -130,7 +137,7 @@ export class GitOpsChart extends PlatformChart {
     };
     const annotations = { 'argocd.argoproj.io/sync-wave': String(wave) };
     if (!this.fleet) return argo(this, `app-${name}`, 'Application', name, spec, annotations);
-    return argo(this, `appset-${name}`, 'ApplicationSet', name, {
+    return argo(this, `appset-${name}`, 'ApplicationSet', fleetName(this.names, name), {
       generators: [{ clusters: { selector: { matchLabels: { [CLUSTER_ENVIRONMENT_LABEL]: this.names.env } } } }],
       template: { metadata: { name: `{{name}}-${name}` }, spec },
     }, annotations);
