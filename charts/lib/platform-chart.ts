@@ -8,6 +8,8 @@ import { EnvironmentNames, HelmChartSource } from '../../config';
 
 /** Argo CD sync waves: namespaces, then operators and their CRDs, then their custom resources, then apps. */
 export const SYNC_WAVE = {
+  /** Operators whose CRDs other charts' values switch on (ServiceMonitor): before every other chart. */
+  monitoringCrds: -4,
   namespaces: -3,
   operators: -2,
   controllers: -1,

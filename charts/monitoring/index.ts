@@ -65,7 +65,7 @@ export class MonitoringChart extends PlatformChart {
       name: 'kube-prometheus-stack',
       namespace: ns,
       chart: HELM_CHARTS.kubePrometheusStack,
-      wave: SYNC_WAVE.operators,
+      wave: SYNC_WAVE.monitoringCrds,
       podSecurity: 'privileged', // node-exporter reads the host's /proc and /sys
       serverSideApply: true,
       values: {

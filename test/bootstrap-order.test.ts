@@ -1,0 +1,130 @@
+/**
+ * From an empty cluster to a synced platform, in order: the Terraform bootstrap's Helm releases,
+ * then Argo CD syncing the root Application's tree wave by wave (test/harness/sync-model.ts). No
+ * object may arrive before its CRD, its namespace or the Secret it needs. Each rule has a hostile
+ * twin: the model fed a broken order must object.
+ */
+import { CLUSTER_ENVIRONMENT_LABEL, REPOSITORY_SECRET } from '../charts/gitops';
+import { PLATFORM_NAMESPACES } from '../config';
+import { BOOTSTRAP_RELEASES } from '../infra/stacks/gitops-bootstrap-stack';
+import { Fixture, FixtureEnvironment, fixtureEnvironments, objectsOf } from './harness/fixtures';
+import { SynthesizedInfra, synthesizeInfra } from './harness/infra';
+import { BootstrapRelease, simulateBootstrap, SyncModelInput } from './harness/sync-model';
+
+const infras = new Map<string, SynthesizedInfra>();
+const infraOf = (f: Fixture) => {
+  if (!infras.has(f.name)) infras.set(f.name, synthesizeInfra(f.file));
+  return infras.get(f.name)!;
+};
+
+/** What the argocd-apps chart renders from its values. */
+function renderArgocdApps(values: any): any[] {
+  const objects = (kind: string, entries: Record<string, any>) => Object.entries(entries ?? {}).map(([name, { namespace, ...spec }]) => ({
+    apiVersion: 'argoproj.io/v1alpha1', kind, metadata: { name, namespace }, spec,
+  }));
+  return [...objects('AppProject', values.projects), ...objects('Application', values.applications)];
+}
+
+/** The model's input for one fixture environment, read from what cdktf and cdk8s synthesized. */
+function modelInput(fx: FixtureEnvironment): SyncModelInput {
+  const { names } = fx;
+  const gitops = infraOf(fx.fixture).stack(`${names.env}-gitops`);
+  const releases = Object.values<any>(gitops.resource.helm_release);
+  // depends_on is the only order Terraform guarantees between the two releases.
+  const ordered = [...releases].sort((a, b) => (a.depends_on?.length ?? 0) - (b.depends_on?.length ?? 0));
+  const bootstrap: BootstrapRelease[] = ordered.map((r) => {
+    const values = JSON.parse(r.values[0]);
+    // Sensitive values are set at apply time; the model only needs to know the keys exist.
+    for (const s of r.set_sensitive ?? []) {
+      const path = String(s.name).split('.');
+      let at = values;
+      for (const key of path.slice(0, -1)) at = at[key] ??= {};
+      at[path[path.length - 1]] = '(sensitive)';
+    }
+    return { name: r.name, chart: r.chart, namespace: r.namespace, createNamespace: r.create_namespace === true, values, objects: r.chart === 'argocd-apps' ? renderArgocdApps(values) : [] };
+  });
+  const folders = new Map<string, any[]>();
+  for (const { folder, obj } of objectsOf(fx)) folders.set(folder, [...(folders.get(folder) ?? []), obj]);
+  return {
+    bootstrap,
+    folders,
+    repoURL: names.platform.gitops.repoURL,
+    gitopsPath: names.gitopsPath,
+    repositorySecret: names.platform.gitops.credentialsSecret ? `${PLATFORM_NAMESPACES.argocd}/${REPOSITORY_SECRET}` : undefined,
+    clusterLabel: CLUSTER_ENVIRONMENT_LABEL,
+  };
+}
+
+describe.each(fixtureEnvironments())('bootstrap of $label', (fx) => {
+  const input = modelInput(fx);
+  const result = simulateBootstrap(input);
+
+  it('applies no object before its CRD, its namespace or the Secret it needs', () => {
+    expect(result.violations).toEqual([]);
+  });
+
+  it('installs Argo CD first, then the root objects, then syncs every folder of dist/', () => {
+    expect(input.bootstrap.map((r) => r.name)).toEqual([BOOTSTRAP_RELEASES.argocd, BOOTSTRAP_RELEASES.root]);
+    expect(input.bootstrap[0].objects).toEqual([]);
+    const synced = new Set(result.applied.filter((a) => !a.startsWith('release ')).map((a) => a.slice(a.indexOf(': ') + 2)));
+    for (const [folder, objects] of input.folders) {
+      for (const o of objects) {
+        const what = `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+        expect({ folder, what, synced: synced.has(what) }).toEqual({ folder, what, synced: true });
+      }
+    }
+  });
+});
+
+describe('the bootstrap model refuses a broken order (hostile twins)', () => {
+  const [fx] = fixtureEnvironments();
+  const fleetFx = fixtureEnvironments().find((e) => e.names.platform.gitops.mode === 'fleet')!;
+  const privateRepo = fixtureEnvironments().find((e) => e.names.platform.gitops.credentialsSecret)!;
+
+  it('objects to the root objects in the argo-cd release that installs their CRDs (the old extraObjects bootstrap)', () => {
+    const input = modelInput(fx);
+    const [argocd, root] = input.bootstrap;
+    const broken = { ...input, bootstrap: [{ ...argocd, values: { ...argocd.values, crds: { install: false } }, objects: root.objects }] };
+    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/AppProject argocd\/platform before the CRD of argoproj\.io/)]));
+  });
+
+  it('objects to an Application in a wave before the operator that brings its CRDs', () => {
+    const input = modelInput(fx);
+    const apps = input.folders.get('argocd-apps')!.map((o) => {
+      if (o.metadata.name !== 'ingress' && o.metadata.name !== `${fx.names.env}-ingress`) return o;
+      return { ...o, metadata: { ...o.metadata, annotations: { 'argocd.argoproj.io/sync-wave': '-3' } } };
+    });
+    const broken = { ...input, folders: new Map([...input.folders, ['argocd-apps', apps]]) };
+    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/ingress: .* before the CRD of cert-manager\.io/)]));
+  });
+
+  it('objects to an object whose namespace nobody creates', () => {
+    const input = modelInput(fx);
+    const stray = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', namespace: 'nowhere' } };
+    const broken = { ...input, folders: new Map([...input.folders, ['teams', [...input.folders.get('teams')!, stray]]]) };
+    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/ConfigMap nowhere\/stray before namespace nowhere/)]));
+  });
+
+  it('objects to a private repository whose credentials arrive only through git (the ExternalSecret cycle)', () => {
+    const input = modelInput(privateRepo);
+    const [argocd, root] = input.bootstrap;
+    const { repositories: _dropped, ...configs } = argocd.values.configs;
+    const broken = { ...input, bootstrap: [{ ...argocd, values: { ...argocd.values, configs } }, root] };
+    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/fetches .* before its credentials Secret argocd\/argocd-repo-gitops/)]));
+  });
+
+  it('objects to ServiceMonitors switched on before the Prometheus operator brings their CRD', () => {
+    const input = modelInput(fx);
+    const [argocd, root] = input.bootstrap;
+    const broken = { ...input, bootstrap: [{ ...argocd, values: { ...argocd.values, server: { ...argocd.values.server, metrics: { enabled: true, serviceMonitor: { enabled: true } } } } }, root] };
+    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/release argocd: chart argo-cd with serviceMonitor .* before the CRD of monitoring\.coreos\.com/)]));
+  });
+
+  it('objects to ApplicationSets when no cluster is registered with their label (fleet mode)', () => {
+    const input = modelInput(fleetFx);
+    const [argocd, root] = input.bootstrap;
+    const { clusterCredentials: _dropped, ...configs } = argocd.values.configs;
+    const broken = { ...input, bootstrap: [{ ...argocd, values: { ...argocd.values, configs } }, root] };
+    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/selects clusters labelled .*, and none is registered/)]));
+  });
+});
