@@ -19,7 +19,6 @@ import { awsManagedPolicy, serviceTrust } from './iam';
 
 export interface ApiTunnelProps {
   readonly name: string;
-  readonly accountId: string;
   readonly vpcId: string;
   /** A private subnet (egress through NAT reaches the Systems Manager endpoints). */
   readonly subnetId: string;
@@ -40,7 +39,8 @@ export class ApiTunnel extends Construct {
     super(scope, id);
     const role = new IamRole(this, 'role', {
       name: `${props.name}-api-tunnel`,
-      assumeRolePolicy: serviceTrust('ec2.amazonaws.com', { StringEquals: { 'aws:SourceAccount': props.accountId } }),
+      // EC2 sets no source keys for instance roles; only this account's PassRole can attach it.
+      assumeRolePolicy: serviceTrust('ec2.amazonaws.com'),
     });
     const ssm = new IamRolePolicyAttachment(this, 'ssm', { role: role.name, policyArn: awsManagedPolicy('AmazonSSMManagedInstanceCore') });
     const profile = new IamInstanceProfile(this, 'profile', { name: `${props.name}-api-tunnel`, role: role.name });

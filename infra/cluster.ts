@@ -55,7 +55,9 @@ export class Cluster extends Construct {
 
     const clusterRole = new IamRole(this, 'cluster-role', {
       name: `${name}-cluster`,
-      assumeRolePolicy: serviceTrust('eks.amazonaws.com', { StringEquals: { 'aws:SourceAccount': names.platform.aws.accountId } }),
+      // No source conditions: EKS does not document them for the cluster role, and only an identity of
+      // this account with iam:PassRole can hand the role to a cluster (roles cannot be passed across accounts).
+      assumeRolePolicy: serviceTrust('eks.amazonaws.com'),
     });
     const clusterPolicy = new IamRolePolicyAttachment(this, 'cluster-policy', { role: clusterRole.name, policyArn: awsManagedPolicy('AmazonEKSClusterPolicy') });
 
@@ -90,7 +92,8 @@ export class Cluster extends Construct {
     });
 
     // The node role keeps only what the kubelet needs; the CNI's ENI rights are on the CNI's own role.
-    this.nodeRole = new IamRole(this, 'node-role', { name: `${name}-node`, assumeRolePolicy: serviceTrust('ec2.amazonaws.com', { StringEquals: { 'aws:SourceAccount': names.platform.aws.accountId } }) });
+    // EC2 sets no source keys when an instance assumes its role; PassRole (same account only) is the guard.
+    this.nodeRole = new IamRole(this, 'node-role', { name: `${name}-node`, assumeRolePolicy: serviceTrust('ec2.amazonaws.com') });
     this.nodeRoleAttachments = ['AmazonEKSWorkerNodePolicy', 'AmazonEC2ContainerRegistryReadOnly', 'AmazonSSMManagedInstanceCore'].map((p) =>
       new IamRolePolicyAttachment(this, `node-${p}`, { role: this.nodeRole.name, policyArn: awsManagedPolicy(p) }));
 

@@ -20,4 +20,11 @@ export function serviceTrust(service: string, conditions?: PolicyStatement['Cond
   return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'], ...(conditions ? { Condition: conditions } : {}) }]);
 }
 
+/**
+ * Services that set aws:SourceAccount (and aws:SourceArn) when they assume a role, so a trust policy
+ * for them must check it (confused-deputy guard). EC2 and EKS cluster roles are guarded by
+ * iam:PassRole instead, which works only within the account.
+ */
+export const SERVICES_WITH_SOURCE_CONDITIONS = ['pods.eks.amazonaws.com', 'vpc-flow-logs.amazonaws.com'];
+
 export const awsManagedPolicy = (name: string) => `arn:aws:iam::aws:policy/${name}`;

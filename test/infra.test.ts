@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EKS_ADDONS, KUBERNETES_VERSIONS, TERRAFORM_REQUIRED_VERSION } from '../config';
 import { UNSCOPABLE_ACTIONS } from '../infra/workload-identities';
+import { SERVICES_WITH_SOURCE_CONDITIONS } from '../infra/iam';
 import { VPC_CNI_CONFIGURATION } from '../infra/cluster';
 import { BOOTSTRAP_RELEASES } from '../infra/stacks/gitops-bootstrap-stack';
 import { Fixture, fixtureEnvironments, fixtures } from './harness/fixtures';
@@ -28,7 +29,8 @@ export function trustWeaknesses(doc: any, expect: { accountId: string; clusterAr
     const service = st.Principal?.Service;
     if (!service) continue; // AWS principals name one role; nothing else can assume through them
     const eq = st.Condition?.StringEquals ?? {};
-    if (eq['aws:SourceAccount'] !== expect.accountId) out.push(`${service}: no aws:SourceAccount ${expect.accountId}`);
+    const needsSource = SERVICES_WITH_SOURCE_CONDITIONS.includes(service);
+    if (needsSource && eq['aws:SourceAccount'] !== expect.accountId) out.push(`${service}: no aws:SourceAccount ${expect.accountId}`);
     if (service === 'pods.eks.amazonaws.com') {
       for (const tag of ['eks-cluster-arn', 'kubernetes-namespace', 'kubernetes-service-account']) {
         if (!eq[`aws:RequestTag/${tag}`]) out.push(`${service}: no aws:RequestTag/${tag}`);
@@ -48,8 +50,8 @@ describe('trustWeaknesses (the rule the trust tests apply)', () => {
   it('refuses a Pod Identity trust bound to another cluster', () => {
     expect(trustWeaknesses(pods(good), { accountId: '1', clusterArn: 'arn:other' })).toEqual(['pods.eks.amazonaws.com: another cluster\'s ARN']);
   });
-  it('refuses a service trust without a source account', () => {
-    expect(trustWeaknesses({ Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: ['sts:AssumeRole'] }] }, { accountId: '1' })).toHaveLength(1);
+  it('refuses a flow-log trust without a source account', () => {
+    expect(trustWeaknesses({ Statement: [{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: ['sts:AssumeRole'] }] }, { accountId: '1' })).toHaveLength(1);
   });
   it('accepts a trust with every condition', () => {
     expect(trustWeaknesses(pods(good), { accountId: '1', clusterArn: 'arn:c' })).toEqual([]);
@@ -136,7 +138,7 @@ describe.each(fixtures().map((f) => [f.name, f] as const))('stacks of %s', (_nam
       expect(wild.map((w) => `${w.where} ${w.st.Action}`)).toEqual([]);
     });
 
-    it('has no service trust without the source account, and no Pod Identity trust without cluster, namespace and service account', () => {
+    it('has no trust of a service that sets source keys without the source account, and no Pod Identity trust without cluster, namespace and service account', () => {
       const weak = stacks.flatMap((s) => policyDocuments(infra.stack(s)).filter((d) => d.kind === 'trust')
         .flatMap((d) => trustWeaknesses(d.doc, { accountId: names.platform.aws.accountId }).map((w) => `${s}:${d.where}: ${w}`)));
       expect(weak).toEqual([]);

@@ -62,7 +62,7 @@ export class EnvironmentStack extends TerraformStack {
     const clusterSecurityGroupId = cluster.cluster.vpcConfig.clusterSecurityGroupId;
     const tunnel = env.apiAccess?.mode === 'ssm-tunnel'
       ? new ApiTunnel(this, 'api-tunnel', {
-        name: names.clusterName, accountId, vpcId: network.vpc.id, subnetId: network.privateSubnets[0].id,
+        name: names.clusterName, vpcId: network.vpc.id, subnetId: network.privateSubnets[0].id,
         clusterSecurityGroupId, kmsKeyArn: key.key.arn, instanceType: env.apiAccess.instanceType,
       })
       : undefined;
