@@ -66,7 +66,6 @@ export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.35';
 export const TERRAFORM_PROVIDERS = {
   aws: '5.100.0',
   helm: '3.0.2',
-  kubernetes: '2.38.0',
 } as const;
 
 /** Terraform CLI the synthesized stacks require (S3-native state locking needs 1.10; `terraform test` mocks 1.7). */
