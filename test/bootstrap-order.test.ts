@@ -9,7 +9,7 @@ import { PLATFORM_NAMESPACES } from '../config';
 import { BOOTSTRAP_RELEASES } from '../infra/stacks/gitops-bootstrap-stack';
 import { Fixture, FixtureEnvironment, fixtureEnvironments, objectsOf } from './harness/fixtures';
 import { SynthesizedInfra, synthesizeInfra } from './harness/infra';
-import { BootstrapRelease, simulateBootstrap, SyncModelInput } from './harness/sync-model';
+import { BootstrapRelease, CHART_CRDS, simulateBootstrap, SyncModelInput } from './harness/sync-model';
 
 const infras = new Map<string, SynthesizedInfra>();
 const infraOf = (f: Fixture) => {
@@ -90,18 +90,24 @@ describe('the bootstrap model refuses a broken order (hostile twins)', () => {
 
   it('objects to an Application in a wave before the operator that brings its CRDs', () => {
     const input = modelInput(fx);
-    const apps = input.folders.get('argocd-apps')!.map((o) => {
-      if (o.metadata.name !== 'ingress' && o.metadata.name !== `${fx.names.env}-ingress`) return o;
-      return { ...o, metadata: { ...o.metadata, annotations: { 'argocd.argoproj.io/sync-wave': '-3' } } };
-    });
-    const broken = { ...input, folders: new Map([...input.folders, ['argocd-apps', apps]]) };
-    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/ingress: .* before the CRD of cert-manager\.io/)]));
+    const apps = input.folders.get('argocd-apps')!;
+    const operatorGroups = new Set(Object.values(CHART_CRDS).flatMap((c) => c.groups));
+    const folderOf = (app: any) => String(app.spec?.source?.path ?? '').slice(input.gitopsPath.length + 1);
+    // A folder Application whose objects are custom resources of an operator chart.
+    const dependent = apps.find((a) => a.kind === 'Application' && folderOf(a) !== 'argocd-apps' && (input.folders.get(folderOf(a)) ?? [])
+      .some((o) => operatorGroups.has(o.apiVersion.split('/')[0])))!;
+    expect(dependent).toBeDefined();
+    const earliest = Math.min(...apps.map((a) => Number(a.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0)));
+    const moved = apps.map((a) => (a === dependent ? { ...a, metadata: { ...a.metadata, annotations: { 'argocd.argoproj.io/sync-wave': String(earliest - 1) } } } : a));
+    const broken = { ...input, folders: new Map([...input.folders, ['argocd-apps', moved]]) };
+    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^Application ${dependent.metadata.name}: .* before the CRD of `))]));
   });
 
   it('objects to an object whose namespace nobody creates', () => {
     const input = modelInput(fx);
     const stray = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'stray', namespace: 'nowhere' } };
-    const broken = { ...input, folders: new Map([...input.folders, ['teams', [...input.folders.get('teams')!, stray]]]) };
+    const [folder, objects] = [...input.folders].find(([f]) => f !== 'argocd-apps')!;
+    const broken = { ...input, folders: new Map([...input.folders, [folder, [...objects, stray]]]) };
     expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/ConfigMap nowhere\/stray before namespace nowhere/)]));
   });
 
