@@ -41,20 +41,23 @@ export class EncryptionKey extends Construct {
         },
         {
           // Managed node groups launch through Auto Scaling, whose service-linked role must be able to
-          // use the key for the encrypted root volumes (IAM delegation does not cover service-linked roles).
+          // use the key for the encrypted root volumes (IAM delegation does not reach service-linked
+          // roles). Named by condition, not as Principal: in a new account the role only appears with
+          // the first node group, and KMS refuses a policy naming a principal that does not exist yet.
           Sid: 'AutoScalingEncryptsNodeVolumes',
           Effect: 'Allow',
-          Principal: { AWS: autoScalingRole },
+          Principal: { AWS: '*' },
           Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
           Resource: ['*'],
+          Condition: { StringEquals: { 'kms:CallerAccount': props.accountId }, ArnEquals: { 'aws:PrincipalArn': autoScalingRole } },
         },
         {
           Sid: 'AutoScalingGrantsForNodeVolumes',
           Effect: 'Allow',
-          Principal: { AWS: autoScalingRole },
+          Principal: { AWS: '*' },
           Action: ['kms:CreateGrant'],
           Resource: ['*'],
-          Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+          Condition: { StringEquals: { 'kms:CallerAccount': props.accountId }, ArnEquals: { 'aws:PrincipalArn': autoScalingRole }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
         },
         {
           Sid: 'CloudWatchLogsOfThisAccount',

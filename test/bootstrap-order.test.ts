@@ -63,6 +63,25 @@ describe.each(fixtureEnvironments())('bootstrap of $label', (fx) => {
     expect(result.violations).toEqual([]);
   });
 
+  it('hands over without a change: the root release renders exactly the root objects dist/ holds', () => {
+    const dist = input.folders.get('argocd-apps')!;
+    for (const obj of input.bootstrap[1].objects) {
+      const twin = dist.find((o) => o.kind === obj.kind && o.metadata.name === obj.metadata.name);
+      expect({ kind: obj.kind, name: obj.metadata.name, spec: twin?.spec, namespace: twin?.metadata.namespace })
+        .toEqual({ kind: obj.kind, name: obj.metadata.name, spec: obj.spec, namespace: obj.metadata.namespace });
+    }
+  });
+
+  it('installs Argo CD with the values of its Application in git, less ServiceMonitors and plus the repository', () => {
+    const app = input.folders.get('argocd-apps')!.find((o) => (o.kind === 'Application' || o.kind === 'ApplicationSet')
+      && (o.spec.template?.spec ?? o.spec).source?.chart === 'argo-cd');
+    const gitValues = (app.spec.template?.spec ?? app.spec).source.helm.valuesObject;
+    const { repositories, ...configs } = input.bootstrap[0].values.configs;
+    const withMonitors = JSON.parse(JSON.stringify({ ...input.bootstrap[0].values, configs }).replace(/"serviceMonitor":\{"enabled":false\}/g, '"serviceMonitor":{"enabled":true}'));
+    expect(withMonitors).toEqual(gitValues);
+    expect(Object.keys(repositories ?? {}).length).toBe(fx.names.platform.gitops.credentialsSecret ? 1 : 0);
+  });
+
   it('installs Argo CD first, then the root objects, then syncs every folder of dist/', () => {
     expect(input.bootstrap.map((r) => r.name)).toEqual([BOOTSTRAP_RELEASES.argocd, BOOTSTRAP_RELEASES.root]);
     expect(input.bootstrap[0].objects).toEqual([]);

@@ -138,6 +138,12 @@ describe.each(fixtures().map((f) => [f.name, f] as const))('stacks of %s', (_nam
       expect(wild.map((w) => `${w.where} ${w.st.Action}`)).toEqual([]);
     });
 
+    it('allows Principal "*" in resource policies only when a condition pins the principal to this account', () => {
+      const open = allowStatements.filter(({ kind, st }) => kind === 'resource' && JSON.stringify(st.Principal ?? {}).includes('"*"')
+        && !(st.Condition?.StringEquals?.['kms:CallerAccount'] === names.platform.aws.accountId && st.Condition?.ArnEquals?.['aws:PrincipalArn']));
+      expect(open.map((o) => o.where)).toEqual([]);
+    });
+
     it('has no trust of a service that sets source keys without the source account, and no Pod Identity trust without cluster, namespace and service account', () => {
       const weak = stacks.flatMap((s) => policyDocuments(infra.stack(s)).filter((d) => d.kind === 'trust')
         .flatMap((d) => trustWeaknesses(d.doc, { accountId: names.platform.aws.accountId }).map((w) => `${s}:${d.where}: ${w}`)));
@@ -178,6 +184,14 @@ describe.each(fixtureEnvironments())('environment $label', ({ fixture, names: en
       StringEquals: { 'aws:SourceAccount': env.platform.aws.accountId },
       ArnLike: { 'aws:SourceArn': `arn:aws:ec2:${env.platform.aws.region}:${env.platform.aws.accountId}:vpc-flow-log/*` },
     });
+  });
+
+  it('lets Auto Scaling (which launches managed nodes) use the environment key for their encrypted volumes', () => {
+    const policy = JSON.parse(res('aws_kms_key')[0].policy);
+    const slr = `arn:aws:iam::${env.platform.aws.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
+    const forSlr = policy.Statement.filter((st: any) => st.Condition?.ArnEquals?.['aws:PrincipalArn'] === slr);
+    expect(forSlr.flatMap((st: any) => st.Action)).toEqual(expect.arrayContaining(['kms:GenerateDataKey*', 'kms:Decrypt', 'kms:CreateGrant']));
+    expect(forSlr.find((st: any) => st.Action.includes('kms:CreateGrant')).Condition.Bool).toEqual({ 'kms:GrantIsForAWSResource': 'true' });
   });
 
   it('creates the cluster on a supported version with encryption, all control-plane logs, API auth and no hidden creator admin', () => {
