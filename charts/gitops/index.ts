@@ -19,7 +19,6 @@ import { ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalse
 export * from './root-application';
 export * from './argocd-release';
 
-
 /** Namespaced kinds a team may not manage through Argo CD: they would undo its fences. */
 export const TEAM_FORBIDDEN_KINDS = [
   { group: '', kind: 'ResourceQuota' },
@@ -60,8 +59,8 @@ export class GitOpsChart extends PlatformChart {
     if (repoCredentials) {
       // The bootstrap creates this Secret from the backend before Argo CD's first fetch (no cycle
       // through ESO, which Argo CD installs from this very repository). From then on this
-      // ExternalSecret merges (or recreates, if it is ever deleted) the backend's current value into it, so rotations land; Argo CD
-      // tracks only the ExternalSecret, so it never prunes the Secret it needs to read git.
+      // ExternalSecret merges the backend's current value into it (or recreates it if deleted), so
+      // rotations land; Argo CD tracks only the ExternalSecret and never prunes the Secret itself.
       new PlatformSecret(this, 'repo-credentials', {
         names, name: REPOSITORY_SECRET, namespace: PLATFORM_NAMESPACES.argocd, key: repoCredentials,
         properties: Object.fromEntries(repositoryCredentialFields(names.platform.gitops.repoURL).map((f) => [f, f])),
