@@ -13,11 +13,18 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { KUBERNETES_VERSIONS } from '../config';
 import { fixtures } from './harness/fixtures';
 import { synthesizeInfra } from './harness/infra';
 
 const mirror = process.env.TF_PLUGIN_MIRROR ?? '/opt/tf-plugins';
-const terraformVersion = (() => { try { return execFileSync('terraform', ['version'], { encoding: 'utf8' }).split('\n')[0]; } catch { return undefined; } })();
+const terraformVersion = (() => {
+  try {
+    return execFileSync('terraform', ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\n')[0];
+  } catch {
+    return undefined;
+  }
+})();
 const missing = !terraformVersion ? 'terraform is not on PATH' : !fs.existsSync(mirror) ? `no AWS provider mirror at ${mirror} (set TF_PLUGIN_MIRROR)` : undefined;
 
 /**
@@ -44,25 +51,62 @@ mock_provider "aws" {
   mock_data "aws_availability_zones" { defaults = { names = ["eu-west-1a", "eu-west-1b", "eu-west-1c"] } }
 }
 
+`;
+
+/**
+ * What the issue's bar asks of every environment, asserted on the values Terraform plans: the
+ * cluster on a supported version, add-ons resolved for that version, nodes from launch templates
+ * with IMDSv2 hop limit 1 and encrypted roots, and the VPC CNI enforcing network policy.
+ */
+export function planAssertions(doc: any, supportedVersions: string[]): string[] {
+  const out: string[] = [];
+  const assert = (condition: string, message: string) => out.push(`  assert {\n    condition     = ${condition}\n    error_message = ${JSON.stringify(message)}\n  }`);
+  const ids = (type: string) => Object.keys(doc.resource?.[type] ?? {});
+  for (const id of ids('aws_eks_cluster')) {
+    assert(`contains(${JSON.stringify(supportedVersions)}, aws_eks_cluster.${id}.version)`, `cluster ${id} is not on a supported Kubernetes version`);
+    for (const q of Object.keys(doc.data?.aws_eks_addon_version ?? {})) {
+      assert(`data.aws_eks_addon_version.${q}.kubernetes_version == aws_eks_cluster.${id}.version`, `add-on version ${q} is not resolved for the cluster's Kubernetes version`);
+    }
+  }
+  for (const id of ids('aws_launch_template')) {
+    assert(`aws_launch_template.${id}.metadata_options[0].http_tokens == "required" && aws_launch_template.${id}.metadata_options[0].http_put_response_hop_limit == 1`, `launch template ${id} allows IMDSv1 or more than one hop`);
+    assert(`alltrue([for b in aws_launch_template.${id}.block_device_mappings : b.ebs[0].encrypted == "true" && b.ebs[0].volume_type == "gp3"])`, `launch template ${id} has an unencrypted or non-gp3 volume`);
+  }
+  for (const id of ids('aws_eks_node_group')) {
+    assert(`length(aws_eks_node_group.${id}.launch_template) == 1`, `node group ${id} has no launch template`);
+  }
+  for (const [id, addon] of Object.entries<any>(doc.resource?.aws_eks_addon ?? {})) {
+    if (addon.addon_name === 'vpc-cni') assert(`jsondecode(aws_eks_addon.${id}.configuration_values).enableNetworkPolicy == "true"`, 'the VPC CNI does not enforce network policy');
+  }
+  return out;
+}
+
+function testFile(doc: any, supportedVersions: string[]): string {
+  const asserts = planAssertions(doc, supportedVersions);
+  return `${MOCKS}
 run "plan" {
   command = plan
+${asserts.join('\n')}
 }
 
 run "apply" {
   command = apply
 }
 `;
+}
+
 
 /** A copy of a synthesized stack that the test can apply and destroy: local state, no prevent_destroy. */
-function testableCopy(stackDir: string, into: string): void {
+function testableCopy(stackDir: string, into: string, change: (doc: any) => void = () => undefined): void {
   const doc = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
+  change(doc);
   delete doc.terraform.backend;
   for (const byId of Object.values<any>(doc.resource ?? {})) {
     for (const r of Object.values<any>(byId)) if (r.lifecycle) delete r.lifecycle.prevent_destroy;
   }
   fs.mkdirSync(path.join(into, 'tests'), { recursive: true });
   fs.writeFileSync(path.join(into, 'cdk.tf.json'), JSON.stringify(doc));
-  fs.writeFileSync(path.join(into, 'tests', 'mocked.tftest.hcl'), MOCKS);
+  fs.writeFileSync(path.join(into, 'tests', 'mocked.tftest.hcl'), testFile(doc, Object.keys(KUBERNETES_VERSIONS)));
 }
 
 if (missing && process.env.CI === 'true') {
@@ -100,6 +144,27 @@ if (missing && process.env.CI === 'true') {
       expect(out).toMatch(/run "plan"\.\.\. pass/);
       expect(out).toMatch(/run "apply"\.\.\. pass/);
       expect(out).toContain('Success! 2 passed, 0 failed.');
+      // Environment stacks carry the bar's assertions (cluster version, add-ons, launch templates, CNI).
+      const doc = JSON.parse(fs.readFileSync(path.join(infra.outdir, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+      if (doc.resource?.aws_eks_cluster) expect(planAssertions(doc, Object.keys(KUBERNETES_VERSIONS)).length).toBeGreaterThanOrEqual(10);
+    }, 180_000);
+  });
+
+  describe('the plan assertions bite (hostile twin)', () => {
+    const f = fixtures()[0];
+    const infra = synthesizeInfra(f.file);
+    const env = infra.names.environments[0].env;
+
+    it('fails the plan of a stack whose node launch template allows two metadata hops', () => {
+      const dir = path.join(work, 'hostile', env);
+      testableCopy(path.join(infra.outdir, 'stacks', env), dir, (doc) => {
+        for (const t of Object.values<any>(doc.resource.aws_launch_template)) t.metadata_options.http_put_response_hop_limit = 2;
+      });
+      tf(dir, 'init', '-backend=false', '-input=false');
+      let out = '';
+      try { out = tf(dir, 'test'); } catch (e) { out = `${(e as { stdout?: string }).stdout ?? ''}${(e as { stderr?: string }).stderr ?? ''}`; }
+      expect(out).toMatch(/run "plan"\.\.\. fail/);
+      expect(out).toMatch(/Test assertion failed[\s\S]*http_put_response_hop_limit is 2/);
     }, 180_000);
   });
 }
