@@ -33,14 +33,8 @@ function modelInput(fx: FixtureEnvironment): SyncModelInput {
   // depends_on is the only order Terraform guarantees between the two releases.
   const ordered = [...releases].sort((a, b) => (a.depends_on?.length ?? 0) - (b.depends_on?.length ?? 0));
   const bootstrap: BootstrapRelease[] = ordered.map((r) => {
+    // The first values document; a second one only adds the credentials, read at apply time.
     const values = JSON.parse(r.values[0]);
-    // Sensitive values are set at apply time; the model only needs to know the keys exist.
-    for (const s of r.set_sensitive ?? []) {
-      const path = String(s.name).split('.');
-      let at = values;
-      for (const key of path.slice(0, -1)) at = at[key] ??= {};
-      at[path[path.length - 1]] = '(sensitive)';
-    }
     return { name: r.name, chart: r.chart, namespace: r.namespace, createNamespace: r.create_namespace === true, values, objects: r.chart === 'argocd-apps' ? renderArgocdApps(values) : [] };
   });
   const folders = new Map<string, any[]>();

@@ -10,6 +10,7 @@ import { UNSCOPABLE_ACTIONS } from '../infra/workload-identities';
 import { SERVICES_WITH_SOURCE_CONDITIONS } from '../infra/iam';
 import { VPC_CNI_CONFIGURATION } from '../infra/cluster';
 import { BOOTSTRAP_RELEASES } from '../infra/stacks/gitops-bootstrap-stack';
+import { repositoryCredentialFields } from '../charts/gitops';
 import { Fixture, fixtureEnvironments, fixtures } from './harness/fixtures';
 import { policyDocuments, SynthesizedInfra, synthesizeInfra } from './harness/infra';
 
@@ -375,13 +376,16 @@ describe.each(fixtureEnvironments())('environment $label', ({ fixture, names: en
       for (const [, r] of releases) expect(r.lifecycle).toEqual({ ignore_changes: 'all' });
     });
 
-    it('hands Argo CD the repository credentials from Secrets Manager as sensitive values, never as text', () => {
-      const sensitive = argocd[1].set_sensitive ?? [];
-      if (!env.platform.gitops.credentialsSecret) return expect(sensitive).toEqual([]);
-      expect(sensitive.length).toBeGreaterThan(0);
-      for (const s of sensitive) expect(s.value).toMatch(/data\.aws_secretsmanager_secret_version\./);
-      const [secret] = Object.values<any>(gitops.data.aws_secretsmanager_secret_version);
-      expect(secret.secret_id).toBe(env.platformSecret(env.platform.gitops.credentialsSecret));
+    it('hands Argo CD the repository credentials from Secrets Manager at apply time, never as text', () => {
+      const [, ...extra] = argocd[1].values as string[];
+      if (!env.platform.gitops.credentialsSecret) return expect(extra).toEqual([]);
+      expect(extra).toHaveLength(1);
+      const [secret] = Object.entries<any>(gitops.data.aws_secretsmanager_secret_version);
+      expect(secret[1].secret_id).toBe(env.platformSecret(env.platform.gitops.credentialsSecret));
+      for (const field of repositoryCredentialFields(env.platform.gitops.repoURL)) {
+        expect(extra[0]).toContain(`"${field}" = jsondecode(data.aws_secretsmanager_secret_version.${secret[0]}.secret_string).${field}`);
+      }
+      expect(extra[0]).toMatch(/^\$\{jsonencode\(/);
     });
 
     it('reaches a private endpoint through the tunnel on localhost, checking the endpoint\'s TLS name', () => {

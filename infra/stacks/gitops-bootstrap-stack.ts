@@ -12,7 +12,7 @@
  *   3. Argo CD syncs the root Application, which owns dist/<env>/argocd-apps, including itself.
  *
  * Repository credentials: read at apply time from Secrets Manager (`<org>/<env>/platform/<credentialsSecret>`)
- * and passed as sensitive Helm values. They never appear in git or cdktf.out; they do land in this
+ * and passed as a second, sensitive Helm values document. They never appear in git or cdktf.out; they do land in this
  * stack's Terraform state, which is KMS-encrypted in the state bucket. In git, an ExternalSecret then
  * keeps the same Secret current from the secret backend.
  *
@@ -53,13 +53,14 @@ export class GitOpsBootstrapStack extends TerraformStack {
     });
 
     const values: Record<string, any> = bootstrapArgocdValues(names);
-    const setSensitive: Array<{ name: string; value: string }> = [];
+    // A second values document with the credentials, as a Terraform expression read at apply time
+    // (sensitive in plans; not `set_sensitive`, whose --set parsing splits values at commas).
+    const credentialValues: string[] = [];
     if (gitops.credentialsSecret) {
       values.configs = { ...values.configs, repositories: { [REPOSITORY_KEY]: { name: REPOSITORY_KEY, type: 'git', url: gitops.repoURL } } };
       const credentials = new DataAwsSecretsmanagerSecretVersion(this, 'repository-credentials', { secretId: names.platformSecret(gitops.credentialsSecret) });
-      for (const field of repositoryCredentialFields(gitops.repoURL)) {
-        setSensitive.push({ name: `configs.repositories.${REPOSITORY_KEY}.${field}`, value: Fn.lookup(Fn.jsondecode(credentials.secretString), field) });
-      }
+      const fields = Object.fromEntries(repositoryCredentialFields(gitops.repoURL).map((f) => [f, Fn.lookup(Fn.jsondecode(credentials.secretString), f)]));
+      credentialValues.push(Fn.jsonencode({ configs: { repositories: { [REPOSITORY_KEY]: fields } } }));
     }
 
     const argocdChart = HELM_CHARTS.argocd;
@@ -70,8 +71,7 @@ export class GitOpsBootstrapStack extends TerraformStack {
       repository: argocdChart.repoURL,
       chart: argocdChart.chart,
       version: argocdChart.version,
-      values: [JSON.stringify(values)],
-      setSensitive: setSensitive.length > 0 ? setSensitive : undefined,
+      values: [JSON.stringify(values), ...credentialValues],
       wait: true,
       // From here on the argocd Application in git owns this release.
       lifecycle: { ignoreChanges: 'all' },
