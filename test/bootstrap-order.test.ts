@@ -1,7 +1,7 @@
 /**
  * From an empty cluster to a synced platform, in order: the Terraform bootstrap's Helm releases,
  * then Argo CD syncing the root Application's tree wave by wave (test/harness/sync-model.ts). No
- * object may arrive before its CRD, its namespace or the Secret it needs. Each rule has a hostile
+ * object may arrive before its CRD, its namespace, the Secret it needs, or (an ExternalSecret) its store. Each rule has a hostile
  * twin: the model fed a broken order must object.
  */
 import { CLUSTER_ENVIRONMENT_LABEL, REPOSITORY_SECRET } from '../charts/gitops';
@@ -114,6 +114,18 @@ describe('the bootstrap model refuses a broken order (hostile twins)', () => {
     const moved = apps.map((a) => (a === dependent ? { ...a, metadata: { ...a.metadata, annotations: { 'argocd.argoproj.io/sync-wave': String(earliest - 1) } } } : a));
     const broken = { ...input, folders: new Map([...input.folders, ['argocd-apps', moved]]) };
     expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^Application ${dependent.metadata.name}: .* before the CRD of `))]));
+  });
+
+  it('objects to ExternalSecrets synced before the store they read through', () => {
+    const input = modelInput(fx);
+    const apps = input.folders.get('argocd-apps')!;
+    const folderOf = (app: any) => String(app.spec?.source?.path ?? '').slice(input.gitopsPath.length + 1);
+    const storeApp = apps.find((a) => a.kind === 'Application' && (input.folders.get(folderOf(a)) ?? []).some((o) => o.kind === 'ClusterSecretStore'))!;
+    expect(storeApp).toBeDefined();
+    const latest = Math.max(...apps.map((a) => Number(a.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0)));
+    const moved = apps.map((a) => (a === storeApp ? { ...a, metadata: { ...a.metadata, annotations: { 'argocd.argoproj.io/sync-wave': String(latest + 1) } } } : a));
+    const broken = { ...input, folders: new Map([...input.folders, ['argocd-apps', moved]]) };
+    expect(simulateBootstrap(broken).violations).toEqual(expect.arrayContaining([expect.stringMatching(/ExternalSecret .* before its store ClusterSecretStore\//)]));
   });
 
   it('objects to an object whose namespace nobody creates', () => {

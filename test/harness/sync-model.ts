@@ -1,7 +1,8 @@
 /**
  * A model of how a fresh cluster comes up: the Terraform bootstrap's Helm releases in order, then
  * Argo CD syncing the root Application's tree. It records a violation whenever an object would be
- * applied before its CRD, its namespace, or a Secret it needs exists.
+ * applied before its CRD, its namespace, or a Secret it needs exists (for an ExternalSecret: before
+ * the store it reads through, without which its Secret never appears).
  *
  * Argo CD's rules as modelled:
  * - within an Application, resources apply by sync wave (lowest first); within a wave Namespaces,
@@ -58,6 +59,8 @@ interface State {
   namespaces: Set<string>;
   secrets: Set<string>;
   clusterLabels: Set<string>;
+  /** `ClusterSecretStore/<name>` and `SecretStore/<namespace>/<name>`. */
+  stores: Set<string>;
 }
 
 export interface SyncModelResult {
@@ -69,12 +72,13 @@ export interface SyncModelResult {
 const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 const waveOf = (obj: any) => Number(obj.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
 const kindRank = (obj: any) => (obj.kind === 'Namespace' ? 0 : obj.kind === 'CustomResourceDefinition' ? 1 : 2);
-const clone = (s: State): State => ({ groups: new Set(s.groups), namespaces: new Set(s.namespaces), secrets: new Set(s.secrets), clusterLabels: new Set(s.clusterLabels) });
+const clone = (s: State): State => ({ groups: new Set(s.groups), namespaces: new Set(s.namespaces), secrets: new Set(s.secrets), clusterLabels: new Set(s.clusterLabels), stores: new Set(s.stores) });
 const merge = (into: State, from: State) => {
   from.groups.forEach((g) => into.groups.add(g));
   from.namespaces.forEach((n) => into.namespaces.add(n));
   from.secrets.forEach((s) => into.secrets.add(s));
   from.clusterLabels.forEach((l) => into.clusterLabels.add(l));
+  from.stores.forEach((l) => into.stores.add(l));
 };
 
 /** Every `key: { enabled: true }` under a values tree whose key names a custom kind. */
@@ -94,7 +98,7 @@ function kindsEnabledBy(values: unknown): string[] {
 export function simulateBootstrap(input: SyncModelInput): SyncModelResult {
   const applied: string[] = [];
   const violations: string[] = [];
-  const state: State = { groups: new Set(), namespaces: new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']), secrets: new Set(), clusterLabels: new Set() };
+  const state: State = { groups: new Set(), namespaces: new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']), secrets: new Set(), clusterLabels: new Set(), stores: new Set() };
 
   const needGroup = (s: State, group: string, who: string, what: string) => {
     if (!BUILT_IN_GROUP.test(group) && !s.groups.has(group)) violations.push(`${who}: ${what} before the CRD of ${group}`);
@@ -114,7 +118,15 @@ export function simulateBootstrap(input: SyncModelInput): SyncModelResult {
       const label = obj.metadata.labels?.[input.clusterLabel ?? ''];
       if (obj.metadata.labels?.['argocd.argoproj.io/secret-type'] === 'cluster' && label) s.clusterLabels.add(label);
     }
-    if (obj.kind === 'ExternalSecret') s.secrets.add(`${ns}/${obj.spec?.target?.name ?? obj.metadata.name}`);
+    if (obj.kind === 'ClusterSecretStore') s.stores.add(`ClusterSecretStore/${obj.metadata.name}`);
+    if (obj.kind === 'SecretStore') s.stores.add(`SecretStore/${ns}/${obj.metadata.name}`);
+    if (obj.kind === 'ExternalSecret') {
+      // The Secret exists only once the store it reads through does.
+      const ref = obj.spec?.secretStoreRef ?? {};
+      const store = ref.kind === 'ClusterSecretStore' ? `ClusterSecretStore/${ref.name}` : `SecretStore/${ns}/${ref.name}`;
+      if (!s.stores.has(store)) violations.push(`${who}: ${what} before its store ${store}`);
+      s.secrets.add(`${ns}/${obj.spec?.target?.name ?? obj.metadata.name}`);
+    }
   };
 
   /** A Helm chart's effects (Argo CD Application or Terraform release). */
