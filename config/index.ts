@@ -4,3 +4,4 @@ export * from './names';
 export * from './versions';
 export * from './cron';
 export * from './capacity';
+export * from './kubernetes-support';

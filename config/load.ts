@@ -127,8 +127,10 @@ function knownKeys(path: ReadonlyArray<PropertyKey>): string[] {
   for (const p of [...path, undefined]) {
     if (!node) return [];
     node = unwrap(node);
-    const def = node._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
-    if (p === undefined) return def.shape ? Object.keys(def.shape) : [];
+    const def = node._zod.def as unknown as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType; keyType?: z.core.$ZodType };
+    // A record keyed by an enum (environments[].addonVersions) knows its keys too.
+    const recordKeys = (def.keyType?._zod.def as unknown as { entries?: Record<string, string> } | undefined)?.entries;
+    if (p === undefined) return def.shape ? Object.keys(def.shape) : Object.values(recordKeys ?? {});
     node = def.type === 'array' ? def.element : def.shape?.[p as string];
   }
   return [];

@@ -35,7 +35,7 @@ export const NODE_POOL_LABEL = 'k8s-platform.io/pool';
 export const SYSTEM_NODE_POOL = 'system';
 
 /** Platform components that call AWS APIs and so get an IAM role through EKS Pod Identity. */
-export type AwsComponent = 'cert-manager' | 'external-dns' | 'external-secrets' | 'ebs-csi' | 'fluent-bit' | 'load-balancer-controller' | 'karpenter' | 'velero';
+export type AwsComponent = 'cert-manager' | 'external-dns' | 'external-secrets' | 'ebs-csi' | 'fluent-bit' | 'vpc-cni' | 'load-balancer-controller' | 'karpenter' | 'velero';
 
 /** A Kubernetes service account bound to an IAM role. */
 export interface WorkloadIdentity {
@@ -44,6 +44,8 @@ export interface WorkloadIdentity {
   readonly serviceAccount: string;
   readonly roleName: string;
   readonly roleArn: string;
+  /** The EKS add-on whose own Pod Identity association binds this role (instead of a separate association). */
+  readonly viaAddon?: string;
 }
 
 /** The platform's own UIs, each served at <ui>.platform.<domain> behind the gateway's SSO; no app may take one's name. */
@@ -127,6 +129,16 @@ export class EnvironmentNames {
     return [...idp.adminGroups, ...idp.viewerGroups, ...this.teams.flatMap((t) => t.groups)];
   }
 
+  /** The EKS cluster's ARN (Pod Identity session tags carry it; trust policies check it). */
+  get clusterArn(): string {
+    return `arn:aws:eks:${this.platform.aws.region}:${this.platform.aws.accountId}:cluster/${this.clusterName}`;
+  }
+
+  /** Name of the Argo CD cluster Secret that registers this environment's cluster (fleet mode); unique across environments. */
+  get argocdClusterName(): string {
+    return this.clusterName;
+  }
+
   /** IAM role ARN for a role name in the platform's account. */
   roleArn(roleName: string): string {
     return `arn:aws:iam::${this.platform.aws.accountId}:role/${roleName}`;
@@ -141,12 +153,14 @@ export class EnvironmentNames {
       ['karpenter', PLATFORM_NAMESPACES.karpenter, 'karpenter'],
       ['velero', PLATFORM_NAMESPACES.velero, 'velero'],
       ['load-balancer-controller', PLATFORM_NAMESPACES.loadBalancerController, 'aws-load-balancer-controller'],
+      // The VPC CNI's ENI permissions live on its own role, not on the node role every pod could reach.
+      ['vpc-cni', 'kube-system', 'aws-node'],
     ];
     if (this.platform.secrets.backend === 'aws-secrets-manager') entries.push(['external-secrets', PLATFORM_NAMESPACES.externalSecrets, 'external-secrets']);
     if (this.platform.logging.backend === 'opensearch') entries.push(['fluent-bit', PLATFORM_NAMESPACES.logging, 'fluent-bit']);
     return entries.map(([component, namespace, serviceAccount]) => {
       const roleName = `${this.clusterName}-${component}`;
-      return { component, namespace, serviceAccount, roleName, roleArn: this.roleArn(roleName) };
+      return { component, namespace, serviceAccount, roleName, roleArn: this.roleArn(roleName), ...(component === 'vpc-cni' ? { viaAddon: 'vpc-cni' } : {}) };
     });
   }
 
@@ -250,6 +264,11 @@ export class EnvironmentNames {
     return `${this.clusterName}-node`;
   }
 
+  /** The SSM tunnel to a private API endpoint (apiAccess ssm-tunnel): its instance, role and security group. */
+  get apiTunnelName(): string {
+    return `${this.clusterName}-api-tunnel`;
+  }
+
   get flowLogsRoleName(): string {
     return `${this.clusterName}-vpc-flow-logs`;
   }
@@ -338,6 +357,11 @@ export class PlatformNames {
     return this.platform.environments.map((e) => new EnvironmentNames(this.platform, e));
   }
 
+  /** KMS alias of the key that encrypts Terraform state (the state bucket's default encryption). */
+  get stateKeyAlias(): string {
+    return `alias/${this.platform.organization.name}-tfstate`;
+  }
+
   /** S3 bucket for Terraform state: globally unique, so it carries account and region. */
   get stateBucket(): string {
     return `${this.platform.organization.name}-tfstate-${this.platform.aws.accountId}-${this.platform.aws.region}`;
@@ -364,6 +388,7 @@ export class PlatformNames {
       const domain = ['environments', i, 'domain'];
       out.push({ kind: 'eks-cluster', value: env.clusterName, source: envName });
       out.push({ kind: 's3-bucket', value: env.backupBucket, source: envName });
+      if (env.environment.apiAccess) out.push({ kind: 'iam-role', value: env.apiTunnelName, source: envName });
       for (const role of [env.clusterRoleName, env.nodeRoleName, env.flowLogsRoleName, env.karpenterNodeRoleName, ...env.workloadIdentities.map((w) => w.roleName)]) {
         out.push({ kind: 'iam-role', value: role, source: envName });
       }

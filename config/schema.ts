@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { cronMaxGapMinutes } from './cron';
 import { derivedNameProblem, PLATFORM_UIS, PlatformNames, secretEnvName } from './names';
 import { appPeakPods, formatQuantity, parseQuantity, TEAM_CONTAINER_DEFAULTS, TEAM_QUOTA_LIMITS_FACTOR } from './capacity';
+import { DEFAULT_KUBERNETES_VERSION, EKS_ADDONS, KUBERNETES_VERSIONS } from './versions';
 
 /** RFC 1123 label: what Kubernetes accepts for namespace and most object names. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -117,14 +118,37 @@ const environment = z.strictObject({
   domain: dnsName,
   /** Marks a production environment: HA everywhere, NAT per AZ, longer retention. Default false. */
   production: z.boolean().default(false),
-  /** EKS Kubernetes version (minor). Default 1.33. */
-  kubernetesVersion: z.string().regex(/^1\.(2[89]|3[0-9])$/, { error: 'a supported EKS minor version such as 1.33' }).default('1.33'),
+  /**
+   * EKS Kubernetes version (minor), one of KUBERNETES_VERSIONS in config/versions.ts (those in EKS
+   * standard support). Cluster, node groups and add-ons all follow it. Default 1.35.
+   */
+  kubernetesVersion: z.string().refine((v) => v in KUBERNETES_VERSIONS, {
+    error: `a Kubernetes version in EKS standard support (${Object.entries(KUBERNETES_VERSIONS).map(([v, s]) => `${v} until ${s.standardSupportEnds}`).join(', ')})`,
+  }).default(DEFAULT_KUBERNETES_VERSION),
+  /**
+   * Pinned EKS add-on builds (add-on name -> version). Default: none, each add-on runs EKS' default
+   * build for kubernetesVersion. A pin must be built for kubernetesVersion.
+   */
+  addonVersions: z.partialRecord(z.enum(EKS_ADDONS), z.string().regex(/^v[0-9]+\.[0-9]+\.[0-9]+-eksbuild\.[0-9]+$/, { error: 'an EKS add-on build such as v1.35.3-eksbuild.2' })).default({}),
   /** VPC CIDR, /16 to /20, written as its network address (no host bits); must not overlap another environment's, so the VPCs can be peered later. */
   vpcCidr: cidr,
   /** Expose the Kubernetes API publicly as well as privately. Default false. */
   publicEndpoint: z.boolean().default(false),
   /** CIDRs allowed to reach the public endpoint; required to be non-empty when publicEndpoint is true. */
   publicEndpointCidrs: z.array(cidr).default([]),
+  /**
+   * How deployers (the `<env>-gitops` stack, kubectl) reach a private API endpoint; required when
+   * publicEndpoint is false. `ssm-tunnel`: a small instance in a private subnet, without inbound
+   * ports or SSH keys, that AWS Systems Manager port-forwards through to the endpoint.
+   * Default: none (the public endpoint is the path).
+   */
+  apiAccess: z.strictObject({
+    mode: z.enum(['ssm-tunnel']),
+    /** Local port the tunnel listens on; the gitops stack and kubeconfig connect to it. Default 8443. */
+    localPort: z.int().min(1024).max(65535).default(8443),
+    /** Tunnel instance type. Default t3.micro. */
+    instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { error: 'an EC2 instance type such as t3.micro' }).default('t3.micro'),
+  }).optional(),
   nodes: z.strictObject({
     /** EKS managed node group for platform components and Karpenter itself (tainted CriticalAddonsOnly is not applied: small clusters need the room). */
     system: nodePool,
@@ -236,7 +260,10 @@ export const platformSchema = z.strictObject({
   aws: z.strictObject({
     accountId: z.string().regex(/^[0-9]{12}$/, { error: 'a 12-digit AWS account id in quotes, such as "123456789012"' }),
     region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-[0-9]$/, { error: 'an AWS region such as eu-west-1' }),
-    /** IAM roles (names) that get cluster-admin through EKS access entries, for break-glass and CI. */
+    /**
+     * IAM roles (names) that get cluster-admin through EKS access entries, for break-glass and CI. At
+     * least one: the cluster has no implicit creator admin, so the gitops stack runs as one of these.
+     */
     adminRoles: z.array(z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'an IAM role name' })).default([]),
   }),
   gitops: z.strictObject({
@@ -312,7 +339,10 @@ export const RESERVED_NAMESPACES = [
 
 type RawPlatform = {
   organization: { name: string };
-  environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[]; nodePools: Array<{ name: string; limits: { cpu: string; memory: string } }> }>;
+  environments: Array<{
+    name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[]; nodePools: Array<{ name: string; limits: { cpu: string; memory: string } }>;
+    kubernetesVersion: string; addonVersions: Record<string, string | undefined>; apiAccess?: { mode: string };
+  }>;
   teams: Array<{
     name: string; environments?: string[]; execIn: string[]; quota: { cpu: string; memory: string; pods: number };
     apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string }; secrets: string[] }>;
@@ -321,6 +351,7 @@ type RawPlatform = {
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; smarthost?: string; from?: string }> };
   secrets: { backend: string; vaultServer?: string };
   identity: { provider: string; hostedUiDomain?: string; clients: Record<string, string> };
+  aws: { adminRoles: string[] };
 };
 
 /** Reports one problem: the offending field's path, what was expected there, what was found. */
@@ -398,6 +429,14 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     env.publicEndpointCidrs.forEach((c, j) => {
       if (c.endsWith('/0')) issue(['environments', i, 'publicEndpointCidrs', j], 'a CIDR narrower than /0 (the whole internet)', c);
     });
+    if (!env.publicEndpoint && !env.apiAccess) {
+      issue(['environments', i, 'apiAccess'], 'a network path to the private API endpoint (apiAccess: { mode: ssm-tunnel }) or publicEndpoint: true with publicEndpointCidrs; without one nobody can run the gitops stack or kubectl', undefined);
+    }
+    // kube-proxy is built per Kubernetes minor (v1.35.3-eksbuild.2 runs on 1.35 only).
+    const kubeProxy = env.addonVersions['kube-proxy'];
+    if (kubeProxy && !kubeProxy.startsWith(`v${env.kubernetesVersion}.`)) {
+      issue(['environments', i, 'addonVersions', 'kube-proxy'], `a kube-proxy build for Kubernetes ${env.kubernetesVersion} (v${env.kubernetesVersion}.x-eksbuild.y)`, kubeProxy);
+    }
   });
 
   cfg.environments.forEach((env, i) => {
@@ -420,6 +459,9 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
         env.nodePools.map((p) => ({ name: p.name, limits: p.limits })));
     }
   });
+  if (cfg.aws.adminRoles.length === 0) {
+    issue(['aws', 'adminRoles'], 'at least one IAM role with cluster-admin (the deployer assumes it to install Argo CD; the cluster has no implicit creator admin)', cfg.aws.adminRoles);
+  }
 
   const envNames = new Set(cfg.environments.map((e) => e.name));
   const known = [...envNames].join(', ');

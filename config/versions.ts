@@ -12,6 +12,8 @@ export interface HelmChartSource {
 export const HELM_CHARTS = {
   /** Argo CD v3.4.4. The shared CRDs are v3.5.1; no chart of 3.5 was published in our mirror yet. */
   argocd: { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '10.1.1' },
+  /** The bootstrap's second release: the platform AppProject and the root Application, after the argo-cd release created their CRDs. */
+  argocdApps: { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.5' },
   /** prometheus-operator v0.93.1 (CRDs v0.93.x), Prometheus, Alertmanager, Grafana. */
   kubePrometheusStack: { repoURL: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.5.3' },
   certManager: { repoURL: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
@@ -56,19 +58,38 @@ export const IMAGES = {
   veleroPluginForAws: 'docker.io/velero/velero-plugin-for-aws:v1.14.2',
 } as const;
 
-/** EKS managed add-ons for Kubernetes 1.33, pinned (EKS would otherwise pick its default version). */
-export const EKS_ADDONS = {
-  'vpc-cni': 'v1.19.5-eksbuild.1',
-  coredns: 'v1.12.1-eksbuild.2',
-  'kube-proxy': 'v1.33.0-eksbuild.2',
-  'aws-ebs-csi-driver': 'v1.44.0-eksbuild.1',
-  'eks-pod-identity-agent': 'v1.3.7-eksbuild.2',
+/**
+ * EKS managed add-ons every cluster runs. Their versions are not pinned here: infra resolves each
+ * one with the `aws_eks_addon_version` data source for the environment's `kubernetesVersion`
+ * (EKS' default build for that version), so a change of `kubernetesVersion` moves cluster, node
+ * groups and add-ons together, and no version string we cannot verify offline (1.36 builds, weekly
+ * eksbuild bumps) ships in the repository. An environment may still pin a build with
+ * `addonVersions`; the schema refuses a pin built for another Kubernetes version.
+ */
+export const EKS_ADDONS = [
+  'vpc-cni', 'eks-pod-identity-agent', 'kube-proxy', 'coredns', 'aws-ebs-csi-driver',
   /** CSI snapshot controller and the VolumeSnapshot CRDs (Velero's volume backups); EKS maintains it, no upstream chart exists. */
-  'snapshot-controller': 'v8.5.0-eksbuild.3',
-} as const;
+  'snapshot-controller',
+] as const;
+export type EksAddonName = (typeof EKS_ADDONS)[number];
+
+/**
+ * Kubernetes versions the platform supports: those in EKS standard support, with the day it ends
+ * (after that a cluster runs on paid extended support). `npm run check` warns 60 days before.
+ * https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html
+ */
+export const KUBERNETES_VERSIONS = {
+  '1.35': { standardSupportEnds: '2027-03-27' },
+  '1.36': { standardSupportEnds: '2027-08-02' },
+} as const satisfies Record<string, { standardSupportEnds: string }>;
+export type KubernetesVersion = keyof typeof KUBERNETES_VERSIONS;
+export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = '1.35';
 
 /** Terraform providers; @cdktf/provider-aws 20.1.0 is generated for exactly AWS provider 5.100.0. */
 export const TERRAFORM_PROVIDERS = {
   aws: '5.100.0',
   helm: '3.0.2',
 } as const;
+
+/** Terraform CLI the synthesized stacks require (S3-native state locking needs 1.10; `terraform test` mocks 1.7). */
+export const TERRAFORM_REQUIRED_VERSION = '>= 1.10.0';

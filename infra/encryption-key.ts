@@ -1,4 +1,4 @@
-/** The environment's customer-managed KMS key: envelope encryption of Kubernetes Secrets and log groups. */
+/** The environment's customer-managed KMS key: envelope encryption of Kubernetes Secrets, log groups and node volumes. */
 import { Construct } from 'constructs';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -24,6 +24,7 @@ export class EncryptionKey extends Construct {
 
   constructor(scope: Construct, id: string, props: EncryptionKeyProps) {
     super(scope, id);
+    const autoScalingRole = `arn:aws:iam::${props.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`;
     this.key = new KmsKey(this, 'key', {
       description: `${props.name}: Kubernetes Secrets envelope encryption and log groups`,
       enableKeyRotation: true,
@@ -37,6 +38,26 @@ export class EncryptionKey extends Construct {
           Principal: { AWS: `arn:aws:iam::${props.accountId}:root` },
           Action: KEY_ACTIONS,
           Resource: ['*'],
+        },
+        {
+          // Managed node groups launch through Auto Scaling, whose service-linked role must be able to
+          // use the key for the encrypted root volumes (IAM delegation does not reach service-linked
+          // roles). Named by condition, not as Principal: in a new account the role only appears with
+          // the first node group, and KMS refuses a policy naming a principal that does not exist yet.
+          Sid: 'AutoScalingEncryptsNodeVolumes',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: ['*'],
+          Condition: { StringEquals: { 'kms:CallerAccount': props.accountId }, ArnEquals: { 'aws:PrincipalArn': autoScalingRole } },
+        },
+        {
+          Sid: 'AutoScalingGrantsForNodeVolumes',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:CreateGrant'],
+          Resource: ['*'],
+          Condition: { StringEquals: { 'kms:CallerAccount': props.accountId }, ArnEquals: { 'aws:PrincipalArn': autoScalingRole }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
         },
         {
           Sid: 'CloudWatchLogsOfThisAccount',

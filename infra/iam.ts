@@ -12,18 +12,19 @@ export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** Trust policy for EKS Pod Identity: only the Pod Identity agent of this account may assume the role. */
-export function podIdentityTrust(accountId: string): string {
-  return policyDocument([{
-    Effect: 'Allow',
-    Principal: { Service: 'pods.eks.amazonaws.com' },
-    Action: ['sts:AssumeRole', 'sts:TagSession'],
-    Condition: { StringEquals: { 'aws:SourceAccount': accountId } },
-  }]);
+/**
+ * Trust policy for an AWS service. `conditions` narrow it to this account's resources (the
+ * confused-deputy guard AWS recommends: aws:SourceAccount, aws:SourceArn).
+ */
+export function serviceTrust(service: string, conditions?: PolicyStatement['Condition']): string {
+  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'], ...(conditions ? { Condition: conditions } : {}) }]);
 }
 
-export function serviceTrust(service: string): string {
-  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: ['sts:AssumeRole'] }]);
-}
+/**
+ * Services that set aws:SourceAccount (and aws:SourceArn) when they assume a role, so a trust policy
+ * for them must check it (confused-deputy guard). EC2 and EKS cluster roles are guarded by
+ * iam:PassRole instead, which works only within the account.
+ */
+export const SERVICES_WITH_SOURCE_CONDITIONS = ['pods.eks.amazonaws.com', 'vpc-flow-logs.amazonaws.com'];
 
 export const awsManagedPolicy = (name: string) => `arn:aws:iam::aws:policy/${name}`;

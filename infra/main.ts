@@ -1,6 +1,7 @@
 /**
  * cdktf entry point: one stack per environment (plus its GitOps bootstrap), and the shared
- * state and registry stacks. Apply order: state-bootstrap, registry, <env>, <env>-gitops.
+ * state and registry stacks. Stack dependencies give `cdktf deploy '*'` its order:
+ * state-bootstrap, then registry and every <env>, then each <env>-gitops after its <env>.
  */
 import { App } from 'cdktf';
 import { ConfigError, loadPlatformConfig, PlatformNames } from '../config';
@@ -10,11 +11,14 @@ import { RegistryStack, StateBootstrapStack } from './stacks/shared-stacks';
 
 export function buildInfra(platform: PlatformNames, outdir?: string): App {
   const app = new App({ outdir, skipValidation: false });
-  new StateBootstrapStack(app, 'state-bootstrap', platform);
-  new RegistryStack(app, 'registry', platform);
+  const state = new StateBootstrapStack(app, 'state-bootstrap', platform);
+  const registry = new RegistryStack(app, 'registry', platform);
+  registry.addDependency(state);
   for (const env of platform.environments) {
-    new EnvironmentStack(app, env.env, platform, env);
-    new GitOpsBootstrapStack(app, `${env.env}-gitops`, platform, env);
+    const aws = new EnvironmentStack(app, env.env, platform, env);
+    aws.addDependency(state);
+    const gitops = new GitOpsBootstrapStack(app, `${env.env}-gitops`, platform, env);
+    gitops.addDependency(aws);
   }
   return app;
 }

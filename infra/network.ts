@@ -16,6 +16,7 @@ import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
 import { cidrRange } from '../config';
 import { policyDocument, serviceTrust } from './iam';
 
@@ -32,6 +33,9 @@ export interface NetworkProps {
   readonly kmsKeyArn: string;
   /** @default 3 */
   readonly availabilityZones?: number;
+  /** Account and region, for the flow-log role's confused-deputy conditions. */
+  readonly accountId: string;
+  readonly region: string;
 }
 
 /** The `index`-th block of `newBits` more bits inside `cidr`: subnetCidr('10.0.0.0/16', 2, 1) = '10.0.64.0/18'. */
@@ -62,6 +66,9 @@ export class Network extends Construct {
       enableDnsSupport: true,
       tags: { Name: props.name },
     });
+    // The default security group allows all traffic between its members; take every rule away so
+    // nothing that lands in it by accident can talk (CIS AWS 5.4).
+    new DefaultSecurityGroup(this, 'default-sg', { vpcId: this.vpc.id, ingress: [], egress: [], tags: { Name: `${props.name}-default-deny` } });
     const igw = new InternetGateway(this, 'igw', { vpcId: this.vpc.id, tags: { Name: props.name } });
     const publicRoutes = new RouteTable(this, 'public-routes', {
       vpcId: this.vpc.id,
@@ -117,7 +124,11 @@ export class Network extends Construct {
     });
     const flowRole = new IamRole(this, 'flow-log-role', {
       name: `${props.name}-vpc-flow-logs`,
-      assumeRolePolicy: serviceTrust('vpc-flow-logs.amazonaws.com'),
+      // Only VPC Flow Logs acting for this account's flow logs may assume it.
+      assumeRolePolicy: serviceTrust('vpc-flow-logs.amazonaws.com', {
+        StringEquals: { 'aws:SourceAccount': props.accountId },
+        ArnLike: { 'aws:SourceArn': `arn:aws:ec2:${props.region}:${props.accountId}:vpc-flow-log/*` },
+      }),
     });
     new IamRolePolicy(this, 'flow-log-policy', {
       role: flowRole.id,

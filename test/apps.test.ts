@@ -1,3 +1,4 @@
+import { fleetName } from '../charts/gitops';
 /**
  * The golden path, as properties of every app of every fixture environment: whatever a team
  * declares, the WebService gives it the whole set of objects, fenced the same way.
@@ -74,7 +75,7 @@ describe.each(withApps)('$label', (env) => {
 
   describe.each(names.teams.filter((t) => t.apps.length > 0).map((team) => ({ team, label: team.name })))('apps of $label', ({ team }) => {
     it('are synced by an Application inside the team\'s own AppProject', () => {
-      const application = named(objects, 'Application', `apps-${team.name}`) ?? named(objects, 'ApplicationSet', `apps-${team.name}`)?.spec.template;
+      const application = named(objects, 'Application', `apps-${team.name}`) ?? named(objects, 'ApplicationSet', fleetName(names, `apps-${team.name}`))?.spec.template;
       expect(application.spec.project).toBe(team.name);
       expect(application.spec.destination.namespace).toBe(names.teamNamespace(team));
       expect(application.spec.source.path).toBe(`${names.gitopsPath}/apps-${team.name}`);

@@ -7,16 +7,13 @@
  */
 import { EnvironmentNames, PLATFORM_GATEWAY, PLATFORM_UI_NAMESPACES, TeamConfig } from '../config';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
-import { named, ofKind, PlacedObject } from './harness/platform';
+import { helmApplication, helmValues, named, ofKind } from './harness/platform';
 import {
   attach, backendAllowed, effectiveListeners, intersectHostnames, listenerAdmits, ModelListener, namespaceLabelsFrom, servedHostnames, servesName,
 } from './harness/gateway-model';
 
 const GATEWAY_API = 'gateway.networking.k8s.io';
 
-/** A release's Application, or in fleet mode its ApplicationSet's template. */
-const application = (objects: PlacedObject[], name: string) => named(objects, 'Application', name) ?? named(objects, 'ApplicationSet', name)?.spec.template;
-const helmValues = (objects: PlacedObject[], name: string) => application(objects, name)?.spec.source.helm.valuesObject;
 
 const route = (namespace: string, parentRefs: any[], hostnames?: string[], backendRefs: any[] = [{ name: 'web', port: 80 }]) => ({
   apiVersion: `${GATEWAY_API}/v1`, kind: 'HTTPRoute', metadata: { name: 'hostile', namespace },
@@ -277,11 +274,11 @@ describe.each(fixtureEnvironments())('$label', (env) => {
       const lbc = helmValues(objectsOf(env), 'aws-load-balancer-controller');
       const identity = names.workloadIdentity('load-balancer-controller');
       expect(lbc.serviceAccount.name).toBe(identity.serviceAccount);
-      expect(application(objectsOf(env), 'aws-load-balancer-controller').spec.destination.namespace).toBe(identity.namespace);
+      expect(helmApplication(objectsOf(env), 'aws-load-balancer-controller').destination.namespace).toBe(identity.namespace);
       expect(lbc).toMatchObject({ clusterName: names.clusterName, region: names.platform.aws.region, vpcTags: { Name: names.vpcName } });
       for (const [release, component] of [['cert-manager', 'cert-manager'], ['external-dns', 'external-dns']] as const) {
         expect(helmValues(objectsOf(env), release).serviceAccount.name).toBe(names.workloadIdentity(component).serviceAccount);
-        expect(application(objectsOf(env), release).spec.destination.namespace).toBe(names.workloadIdentity(component).namespace);
+        expect(helmApplication(objectsOf(env), release).destination.namespace).toBe(names.workloadIdentity(component).namespace);
       }
     });
 

@@ -1,18 +1,26 @@
 import { HELM_CHARTS } from '../config';
-import { APPS_FOLDER, TEAM_FORBIDDEN_KINDS } from '../charts/gitops';
+import { APPS_FOLDER, CLUSTER_ENVIRONMENT_LABEL, fleetName, REPOSITORY_SECRET, repositoryCredentialFields, rootApplicationName, TEAM_FORBIDDEN_KINDS } from '../charts/gitops';
 import { SYNC_WAVE } from '../charts/lib/platform-chart';
-import { exampleEnvironment, helmValues, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
+import { fixtureEnvironments, objectsOf } from './harness/fixtures';
+import { helmValues, ofKind } from './harness/platform';
 
-describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
-  const names = exampleEnvironment(env);
-  const objects = synthesizeObjects(names);
-  const apps = ofKind(objects, 'Application');
-  const wave = (name: string) => Number(named(objects, 'Application', name).metadata.annotations['argocd.argoproj.io/sync-wave']);
+/** Applications in single mode; the ApplicationSets' templates in fleet mode (same spec, one per cluster). */
+const deployments = (objects: any[]) => [
+  ...ofKind(objects, 'Application').map((a) => ({ name: a.metadata.name as string, wave: a.metadata.annotations?.['argocd.argoproj.io/sync-wave'], spec: a.spec })),
+  ...ofKind(objects, 'ApplicationSet').map((s) => ({ name: s.metadata.name as string, wave: s.metadata.annotations?.['argocd.argoproj.io/sync-wave'], spec: s.spec.template.spec })),
+];
 
-  it('syncs every Application automatically with prune, self-heal and retry with backoff', () => {
+describe.each(fixtureEnvironments())('Argo CD tree of $label', (fx) => {
+  const names = fx.names;
+  const placed = objectsOf(fx);
+  const fleet = names.platform.gitops.mode === 'fleet';
+  const apps = deployments(placed);
+  const deployment = (name: string) => apps.find((a) => a.name === fleetName(names, name) || a.name === name);
+
+  it('syncs everything automatically with prune, self-heal and retry with backoff', () => {
     expect(apps.length).toBeGreaterThan(5);
     for (const app of apps) {
-      expect({ app: app.metadata.name, automated: app.spec.syncPolicy.automated }).toEqual({ app: app.metadata.name, automated: { prune: true, selfHeal: true } });
+      expect({ app: app.name, automated: app.spec.syncPolicy.automated }).toEqual({ app: app.name, automated: { prune: true, selfHeal: true } });
       expect(app.spec.syncPolicy.retry.backoff).toBeDefined();
     }
   });
@@ -27,25 +35,27 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
     }
   });
 
-  it('owns every folder of dist/<env> by exactly one Application, and nothing else', () => {
-    const folders = [...new Set(objects.map((o) => o.folder))].sort();
+  it('owns every folder of dist/<env> by exactly one Application, the apps folder by the root', () => {
+    const folders = [...new Set(placed.map((o) => o.folder))].sort();
+    const prefix = `${names.gitopsPath}/`;
     const owners = new Map<string, string[]>();
-    for (const app of apps.filter((a) => a.spec.source.path?.startsWith('dist/'))) {
-      const path = app.spec.source.path as string;
-      expect(path.startsWith(`dist/${env}/`)).toBe(true);
-      const folder = path.slice(`dist/${env}/`.length);
-      owners.set(folder, [...(owners.get(folder) ?? []), app.metadata.name]);
+    for (const app of apps.filter((a) => a.spec.source.repoURL === names.platform.gitops.repoURL && a.spec.source.path)) {
+      expect(app.spec.source.path.startsWith(prefix)).toBe(true);
+      const folder = app.spec.source.path.slice(prefix.length);
+      owners.set(folder, [...(owners.get(folder) ?? []), app.name]);
     }
     expect([...owners.keys()].sort()).toEqual(folders);
     for (const [folder, by] of owners) expect({ folder, by: by.length }).toEqual({ folder, by: 1 });
-    expect(owners.get(APPS_FOLDER)).toEqual(['root']);
+    expect(owners.get(APPS_FOLDER)).toEqual([rootApplicationName(names)]);
   });
 
   it('points the root Application at this environment\'s apps folder in the GitOps repository', () => {
-    expect(named(objects, 'Application', 'root').spec.source).toEqual({ repoURL: names.platform.gitops.repoURL, targetRevision: 'main', path: `dist/${env}/${APPS_FOLDER}` });
+    const root = ofKind(placed, 'Application').find((a) => a.metadata.name === rootApplicationName(names));
+    expect(root.spec.source).toEqual({ repoURL: names.platform.gitops.repoURL, targetRevision: names.platform.gitops.revision, path: `${names.gitopsPath}/${APPS_FOLDER}` });
   });
 
-  it('orders namespaces before operators, operators before their custom resources, platform before teams', () => {
+  it('orders operators before their custom resources, and platform before teams', () => {
+    const wave = (name: string) => Number(deployment(name)!.wave);
     expect(wave('teams')).toBeLessThan(wave('cert-manager'));
     expect(wave('cert-manager')).toBeLessThan(wave('gateway'));
     expect(wave('gateway-crds')).toBeLessThan(wave('envoy-gateway'));
@@ -53,103 +63,137 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
     expect(wave('cert-manager')).toBeLessThan(wave('aws-load-balancer-controller'));
     expect(wave('aws-load-balancer-controller')).toBeLessThan(wave('gateway'));
     expect(wave('external-secrets')).toBeLessThan(wave('secrets'));
-    expect(wave('gateway')).toBeLessThan(wave('team-payments'));
-    expect(wave('team-payments')).toBe(SYNC_WAVE.teams);
+    for (const team of names.teams.filter((t) => t.sourceRepos.length > 0)) {
+      expect(wave(`team-${team.name}`)).toBe(SYNC_WAVE.teams);
+      expect(wave('gateway')).toBeLessThan(wave(`team-${team.name}`));
+    }
   });
 
   it('applies CRD-bearing charts server-side and lets custom resources skip the dry run', () => {
     for (const name of ['cert-manager', 'external-secrets', 'argocd']) {
-      expect(named(objects, 'Application', name).spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
+      expect(deployment(name)!.spec.syncPolicy.syncOptions).toContain('ServerSideApply=true');
     }
-    for (const issuer of ofKind(objects, 'ClusterIssuer')) {
+    for (const issuer of ofKind(placed, 'ClusterIssuer')) {
       expect(issuer.metadata.annotations['argocd.argoproj.io/sync-options']).toBe('SkipDryRunOnMissingResource=true');
     }
   });
 
   it('restricts each team AppProject to its repositories and namespace, with no cluster-scoped kinds', () => {
     for (const team of names.teams) {
-      const project = named(objects, 'AppProject', team.name);
-      expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: team.name }]);
+      const project = ofKind(placed, 'AppProject').find((p) => p.metadata.name === team.name);
+      expect(project.spec.destinations).toEqual([{ server: fleet ? '*' : 'https://kubernetes.default.svc', namespace: team.name }]);
       expect(project.spec.clusterResourceWhitelist).toEqual([]);
       expect(project.spec.sourceRepos).toEqual([...team.sourceRepos, ...(team.apps.length ? [names.platform.gitops.repoURL] : [])].sort());
       expect(project.spec.namespaceResourceBlacklist).toEqual(expect.arrayContaining(TEAM_FORBIDDEN_KINDS));
-      expect(project.spec.namespaceResourceBlacklist).toEqual(expect.arrayContaining([{ group: '', kind: 'Secret' }, { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' }]));
       expect(project.spec.roles[0].groups).toEqual(team.groups);
       expect(project.spec.roles[0].policies.every((p: string) => p.includes(`${team.name}/*`))).toBe(true);
     }
   });
 
-  it('deploys each team\'s Applications inside its own project', () => {
-    const app = named(objects, 'Application', 'team-payments');
-    expect(app.spec.project).toBe('payments');
-    expect(app.spec.destination.namespace).toBe('payments');
+  it('deploys each team\'s own repository inside the team\'s project and namespace', () => {
+    for (const team of names.teams.filter((t) => t.sourceRepos.length > 0)) {
+      const app = deployment(`team-${team.name}`)!;
+      expect(app.spec.project).toBe(team.name);
+      expect(app.spec.destination.namespace).toBe(team.name);
+    }
   });
 
   it('signs people in to Argo CD with the IdP: admins by group, read-only for everyone else, no local admin', () => {
-    const values = helmValues(objects, 'argocd');
-    expect(values.configs.rbac['policy.csv']).toContain('g, platform-admins, role:admin');
+    const values = fleet ? deployment('argocd')!.spec.source.helm.valuesObject : helmValues(placed, 'argocd');
+    for (const group of names.platform.identity.adminGroups) expect(values.configs.rbac['policy.csv']).toContain(`g, ${group}, role:admin`);
     expect(values.configs.rbac['policy.default']).toBe('role:readonly');
     expect(values.configs.cm['admin.enabled']).toBe(false);
     expect(values.configs.cm['oidc.config']).toContain(`issuer: ${names.platform.identity.issuerURL}`);
     expect(values.configs.cm['oidc.config']).toContain('clientSecret: $argocd-oidc:clientSecret');
-    const oidc = named(objects, 'ExternalSecret', 'argocd-oidc');
+    const oidc = ofKind(placed, 'ExternalSecret').find((e) => e.metadata.name === 'argocd-oidc');
     expect(oidc.spec.target.template.metadata.labels).toEqual({ 'app.kubernetes.io/part-of': 'argocd' });
   });
 
   it('serves the Argo CD UI through the gateway behind its SSO, not through the chart\'s Ingress', () => {
-    expect(helmValues(objects, 'argocd').server.ingress).toEqual({ enabled: false });
-    const route = named(objects, 'HTTPRoute', 'argocd');
+    const values = fleet ? deployment('argocd')!.spec.source.helm.valuesObject : helmValues(placed, 'argocd');
+    expect(values.server.ingress).toEqual({ enabled: false });
+    const route = ofKind(placed, 'HTTPRoute').find((r) => r.metadata.name === 'argocd');
     expect(route.metadata.namespace).toBe('argocd');
     expect(route.spec.hostnames).toEqual([names.hostname('argocd')]);
     expect(route.spec.rules[0].backendRefs).toEqual([expect.objectContaining({ name: 'argocd-server', port: 80 })]);
-    expect(named(objects, 'SecurityPolicy', 'argocd-sso').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'argocd' }]);
+    expect(ofKind(placed, 'SecurityPolicy').find((p) => p.metadata.name === 'argocd-sso').spec.targetRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', name: 'argocd' }]);
   });
 
   it('logs people in to Argo CD with its own OIDC client, not the Kubernetes API\'s', () => {
-    const oidc = helmValues(objects, 'argocd').configs.cm['oidc.config'];
-    expect(oidc).toContain(`clientID: ${names.platform.identity.clients.argocd}`);
+    const values = fleet ? deployment('argocd')!.spec.source.helm.valuesObject : helmValues(placed, 'argocd');
+    expect(values.configs.cm['oidc.config']).toContain(`clientID: ${names.platform.identity.clients.argocd}`);
     expect(names.platform.identity.clients.argocd).not.toBe(names.platform.identity.clients.kubernetes);
   });
 
   it('installs the Gateway API CRDs of the standard channel and keeps Envoy Gateway\'s bundled experimental ones out', () => {
-    expect(helmValues(objects, 'gateway-crds').crds).toEqual({ gatewayAPI: { enabled: true, channel: 'standard' }, envoyGateway: { enabled: true } });
-    const eg = named(objects, 'Application', 'envoy-gateway').spec.source;
+    expect(deployment('gateway-crds')!.spec.source.helm.valuesObject.crds).toEqual({ gatewayAPI: { enabled: true, channel: 'standard' }, envoyGateway: { enabled: true } });
+    const eg = deployment('envoy-gateway')!.spec.source;
     expect(eg.helm.skipCrds).toBe(true);
     expect(eg.helm.valuesObject.crds).toEqual({ enabled: false });
     expect(eg).toMatchObject({ repoURL: 'docker.io/envoyproxy', chart: 'gateway-helm', targetRevision: 'v1.9.0' });
-    // Argo CD only pulls from an OCI registry declared as a Helm repository with OCI on.
-    const declared = Object.values<any>(helmValues(objects, 'argocd').configs.repositories);
-    expect(declared).toContainEqual({ name: 'docker-io-envoyproxy', url: 'docker.io/envoyproxy', type: 'helm', enableOCI: 'true' });
-    // Every chart pulled from a registry without a scheme is an OCI chart, and each such registry is declared.
-    const ociRegistries = new Set(ofKind(objects, 'Application').map((a) => a.spec.source?.repoURL).filter((u) => u && !/^[a-z]+:\/\//.test(u)));
+    // Argo CD only pulls from an OCI registry declared as a Helm repository with OCI on; a repoURL without a scheme is one.
+    const values = fleet ? deployment('argocd')!.spec.source.helm.valuesObject : helmValues(placed, 'argocd');
+    const declared = Object.values<any>(values.configs.repositories);
+    const ociRegistries = new Set(apps.map((a) => a.spec.source?.repoURL).filter((u) => u && !/^[a-z]+:\/\//.test(u)));
+    expect(ociRegistries).toContain('docker.io/envoyproxy');
     for (const url of ociRegistries) expect(declared).toContainEqual(expect.objectContaining({ url, type: 'helm', enableOCI: 'true' }));
   });
 
-  it('reads repository credentials from the secret backend, never from git', () => {
-    const creds = named(objects, 'ExternalSecret', 'gitops-repository');
-    expect(creds.spec.target.template.metadata.labels['argocd.argoproj.io/secret-type']).toBe('repository');
-    expect(creds.spec.data.map((d: any) => d.remoteRef.key)).toEqual([`acme/${env}/platform/gitops/repo-credentials`, `acme/${env}/platform/gitops/repo-credentials`]);
+  it('runs Argo CD highly available in production only', () => {
+    const values = fleet ? deployment('argocd')!.spec.source.helm.valuesObject : helmValues(placed, 'argocd');
+    expect(values['redis-ha'].enabled).toBe(names.environment.production);
+    expect(values.server.replicas).toBe(names.environment.production ? 2 : 1);
   });
+
+  it('keeps the repository Secret the bootstrap created current from the backend, never from git', () => {
+    const creds = ofKind(placed, 'ExternalSecret').find((e) => e.metadata.name === REPOSITORY_SECRET);
+    if (!names.platform.gitops.credentialsSecret) return expect(creds).toBeUndefined();
+    expect(creds.spec.target).toMatchObject({ name: REPOSITORY_SECRET, creationPolicy: 'CreateOrMerge' });
+    expect(creds.spec.target.template.metadata.labels['argocd.argoproj.io/secret-type']).toBe('repository');
+    expect(creds.spec.data.map((d: any) => d.secretKey)).toEqual(repositoryCredentialFields(names.platform.gitops.repoURL));
+    for (const d of creds.spec.data) expect(d.remoteRef.key).toBe(names.platformSecret(names.platform.gitops.credentialsSecret));
+    expect(ofKind(placed, 'Secret')).toEqual([]);
+  });
+
+  if (fleet) {
+    it('rolls every component out as an ApplicationSet over the clusters labelled with the environment', () => {
+      const sets = ofKind(placed, 'ApplicationSet');
+      expect(sets.length).toBeGreaterThan(5);
+      for (const set of sets) {
+        expect(set.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { [CLUSTER_ENVIRONMENT_LABEL]: names.env } } } }]);
+        expect(set.spec.template.spec.destination.server).toBe('{{server}}');
+      }
+      expect(ofKind(placed, 'Application').map((a) => a.metadata.name)).toEqual([rootApplicationName(names)]);
+    });
+
+    it('registers this cluster with Argo CD under the label its ApplicationSets select', () => {
+      const values = deployment('argocd')!.spec.source.helm.valuesObject;
+      expect(values.configs.clusterCredentials[names.argocdClusterName]).toMatchObject({ server: 'https://kubernetes.default.svc', labels: { [CLUSTER_ENVIRONMENT_LABEL]: names.env } });
+    });
+  }
 });
 
-it('runs Argo CD highly available in production only', () => {
-  const values = (env: string) => helmValues(synthesizeObjects(exampleEnvironment(env)), 'argocd');
-  expect(values('prod')['redis-ha'].enabled).toBe(true);
-  expect(values('prod').server.replicas).toBe(2);
-  expect(values('dev')['redis-ha'].enabled).toBe(false);
-});
+describe('fleet mode across environments', () => {
+  const fleetEnvs = fixtureEnvironments().filter((e) => e.names.platform.gitops.mode === 'fleet');
 
-describe('fleet mode', () => {
-  const objects = synthesizeObjects(variantEnvironment('prod', (d) => { d.gitops.mode = 'fleet'; }));
+  it('is exercised by at least one fixture with several environments', () => {
+    expect(new Set(fleetEnvs.map((e) => e.fixture.name)).size).toBeGreaterThan(0);
+    expect(fleetEnvs.length).toBeGreaterThan(1);
+  });
 
-  it('rolls every component out as an ApplicationSet over the clusters labelled with the environment', () => {
-    const sets = ofKind(objects, 'ApplicationSet');
-    expect(sets.map((s) => s.metadata.name)).toEqual(expect.arrayContaining(['argocd', 'cert-manager', 'gateway', 'teams']));
-    for (const set of sets) {
-      expect(set.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { 'k8s-platform.io/environment': 'prod' } } } }]);
-      expect(set.spec.template.spec.destination.server).toBe('{{server}}');
-      expect(set.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+  it('gives Applications, ApplicationSets and cluster registrations names that no two environments share (one Argo CD can hold them all)', () => {
+    for (const fixtureName of new Set(fleetEnvs.map((e) => e.fixture.name))) {
+      const envs = fleetEnvs.filter((e) => e.fixture.name === fixtureName);
+      const seen = new Map<string, string>();
+      for (const e of envs) {
+        const objects = objectsOf(e).map((p) => p.obj);
+        const argo = objects.filter((o) => o.kind === 'Application' || o.kind === 'ApplicationSet').map((o) => `${o.kind}/${o.metadata.name}`);
+        argo.push(`cluster/${e.names.argocdClusterName}`);
+        for (const key of argo) {
+          expect({ key, also: seen.get(key) }).toEqual({ key, also: undefined });
+          seen.set(key, e.label);
+        }
+      }
     }
-    expect(ofKind(objects, 'Application').map((a) => a.metadata.name)).toEqual(['root']);
   });
 });

@@ -1,3 +1,4 @@
+import { REPOSITORY_SECRET } from '../charts/gitops';
 /**
  * Git holds references only: no Secret with data, no key, token or password anywhere in dist/ or
  * the Terraform output, and every secret the platform consumes is fed by an ExternalSecret that
@@ -67,15 +68,15 @@ describe.each(fixtureEnvironments())('secrets in $label', (fixtureEnv: FixtureEn
 
   it('feeds every Secret the platform consumes from an ExternalSecret', () => {
     const consumed = ['argocd/argocd-oidc', 'monitoring/grafana-admin', 'monitoring/grafana-oidc', 'monitoring/alertmanager-receivers', 'cert-manager/private-ca'];
-    if (names.platform.gitops.credentialsSecret) consumed.push('argocd/gitops-repository');
+    if (names.platform.gitops.credentialsSecret) consumed.push('argocd/argocd-repo-gitops');
     const fed = ofKind(objects, 'ExternalSecret').map((e) => `${e.metadata.namespace}/${e.spec.target.name}`);
     expect(fed).toEqual(expect.arrayContaining(consumed));
   });
 
-  it('refreshes every ExternalSecret and lets it own its target Secret', () => {
+  it('refreshes every ExternalSecret and lets it own its target Secret (the bootstrap-created repository Secret is merged into)', () => {
     for (const es of ofKind(objects, 'ExternalSecret')) {
       expect(es.spec.refreshInterval).toBe('1h');
-      expect(es.spec.target.creationPolicy).toBe('Owner');
+      expect(es.spec.target.creationPolicy).toBe(es.spec.target.name === REPOSITORY_SECRET ? 'CreateOrMerge' : 'Owner');
     }
   });
 

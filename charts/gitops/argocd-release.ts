@@ -4,6 +4,7 @@
  */
 import { EnvironmentNames, HELM_CHARTS, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
+import { CLUSTER_ENVIRONMENT_LABEL, IN_CLUSTER } from './root-application';
 
 /** Secret (created by an ExternalSecret) holding the OIDC client secret; Argo CD reads `$argocd-oidc:clientSecret`. */
 export const ARGOCD_OIDC_SECRET = 'argocd-oidc';
@@ -81,6 +82,7 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
           'policy.csv': argocdPolicy(names),
           scopes: `[${idp.groupsClaim}]`,
         },
+        ...(names.platform.gitops.mode === 'fleet' ? { clusterCredentials: clusterRegistration(names) } : {}),
       },
       controller: { replicas: 1, metrics: { enabled: true, serviceMonitor: { enabled: true } } },
       server: {
@@ -96,4 +98,32 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
       dex: { enabled: false },
     },
   };
+}
+
+/**
+ * The cluster Secret that registers this environment's cluster with Argo CD in fleet mode (under the
+ * chart's `configs.clusterCredentials`): the in-cluster API, labelled with the environment, named
+ * after the cluster so that registrations of several environments never collide.
+ */
+export function clusterRegistration(names: EnvironmentNames): Record<string, unknown> {
+  return {
+    [names.argocdClusterName]: {
+      server: IN_CLUSTER,
+      labels: { [CLUSTER_ENVIRONMENT_LABEL]: names.env },
+      config: { tlsClientConfig: { insecure: false } },
+    },
+  };
+}
+
+/**
+ * Values of the bootstrap's argo-cd release: the same as the Application in git (so the hand-over
+ * changes nothing), except ServiceMonitors, whose CRD arrives later with kube-prometheus-stack.
+ */
+export function bootstrapArgocdValues(names: EnvironmentNames): Record<string, unknown> {
+  const strip = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(strip);
+    if (v === null || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === 'serviceMonitor' ? { ...(x as object), enabled: false } : strip(x)]));
+  };
+  return strip(argocdRelease(names).values) as Record<string, unknown>;
 }

@@ -11,14 +11,14 @@ import { HelmRelease, PlatformChart, PlatformChartProps, SYNC_WAVE } from '../li
 import { ARGOCD_OIDC_SECRET, argocdRelease, teamProjectRole } from './argocd-release';
 import { PlatformSecret } from '../lib/platform-secret';
 import { PlatformUiRoute } from '../sso';
-import { AUTOMATED_SYNC, PLATFORM_PROJECT, platformProjectSpec, ROOT_APPLICATION, rootApplicationSpec } from './root-application';
+import {
+  AUTOMATED_SYNC, CLUSTER_ENVIRONMENT_LABEL, fleetName, IN_CLUSTER, PLATFORM_PROJECT, platformProjectSpec, REPOSITORY_SECRET, repositoryCredentialFields,
+  rootApplicationName, rootApplicationSpec,
+} from './root-application';
+import { ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalsecret-external-secrets.io';
 
 export * from './root-application';
 export * from './argocd-release';
-
-const IN_CLUSTER = 'https://kubernetes.default.svc';
-/** Cluster label that ApplicationSets select on in fleet mode. */
-export const CLUSTER_ENVIRONMENT_LABEL = 'k8s-platform.io/environment';
 
 /** Namespaced kinds a team may not manage through Argo CD: they would undo its fences. */
 export const TEAM_FORBIDDEN_KINDS = [
@@ -49,7 +49,7 @@ export class GitOpsChart extends PlatformChart {
     // rename fields such as repoURL and would drop them from untyped values); the schema test
     // validates them against the Argo CD CRDs.
     argo(this, 'platform-project', 'AppProject', PLATFORM_PROJECT, platformProjectSpec(names));
-    argo(this, 'root', 'Application', ROOT_APPLICATION, rootApplicationSpec(names));
+    argo(this, 'root', 'Application', rootApplicationName(names), rootApplicationSpec(names));
 
     // Every engineer opens Argo CD (teams sync their own applications); the service is the chart's.
     new PlatformUiRoute(this, 'ui', { names, ui: 'argocd', service: { name: `${argocdRelease(names).name}-server`, port: 80 }, groups: names.engineerGroups });
@@ -61,11 +61,16 @@ export class GitOpsChart extends PlatformChart {
     });
     const repoCredentials = names.platform.gitops.credentialsSecret;
     if (repoCredentials) {
+      // The bootstrap creates this Secret from the backend before Argo CD's first fetch (no cycle
+      // through ESO, which Argo CD installs from this very repository). From then on this
+      // ExternalSecret merges the backend's current value into it (or recreates it if deleted), so
+      // rotations land; Argo CD tracks only the ExternalSecret and never prunes the Secret itself.
       new PlatformSecret(this, 'repo-credentials', {
-        names, name: 'gitops-repository', namespace: PLATFORM_NAMESPACES.argocd, key: repoCredentials,
-        properties: { username: 'username', password: 'password' },
+        names, name: REPOSITORY_SECRET, namespace: PLATFORM_NAMESPACES.argocd, key: repoCredentials,
+        properties: Object.fromEntries(repositoryCredentialFields(names.platform.gitops.repoURL).map((f) => [f, f])),
         labels: { 'argocd.argoproj.io/secret-type': 'repository' },
         literals: { type: 'git', url: names.platform.gitops.repoURL },
+        creationPolicy: ExternalSecretSpecTargetCreationPolicy.CREATE_OR_MERGE,
       });
     }
 
@@ -135,7 +140,7 @@ export class GitOpsChart extends PlatformChart {
     };
     const annotations = { 'argocd.argoproj.io/sync-wave': String(wave) };
     if (!this.fleet) return argo(this, `app-${name}`, 'Application', name, spec, annotations);
-    return argo(this, `appset-${name}`, 'ApplicationSet', name, {
+    return argo(this, `appset-${name}`, 'ApplicationSet', fleetName(this.names, name), {
       generators: [{ clusters: { selector: { matchLabels: { [CLUSTER_ENVIRONMENT_LABEL]: this.names.env } } } }],
       template: { metadata: { name: `{{name}}-${name}` }, spec },
     }, annotations);

@@ -30,6 +30,8 @@ export interface PlatformSecretProps {
   readonly labels?: Record<string, string>;
   /** Literal, non-secret entries added to the Secret (a repository URL, say). */
   readonly literals?: Record<string, string>;
+  /** Owner: the ExternalSecret creates and owns the Secret. Merge: it updates a Secret created elsewhere. @default Owner */
+  readonly creationPolicy?: ExternalSecretSpecTargetCreationPolicy;
 }
 
 export class PlatformSecret extends Construct {
@@ -42,7 +44,7 @@ export class PlatformSecret extends Construct {
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: PLATFORM_SECRET_STORE },
         target: {
           name: props.name,
-          creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+          creationPolicy: props.creationPolicy ?? ExternalSecretSpecTargetCreationPolicy.OWNER,
           ...(props.labels || props.literals ? { template: {
             mergePolicy: ExternalSecretSpecTargetTemplateMergePolicy.MERGE,
             ...(props.labels ? { metadata: { labels: props.labels } } : {}),

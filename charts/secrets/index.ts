@@ -34,7 +34,8 @@ export function secretStoreProvider(names: EnvironmentNames, team?: TeamConfig):
 }
 
 export class SecretsChart extends PlatformChart {
-  readonly wave = SYNC_WAVE.platformResources;
+  // Before every folder with ExternalSecrets (wave 0): their stores must exist first (test/bootstrap-order.test.ts).
+  readonly wave = SYNC_WAVE.controllers;
 
   constructor(scope: Construct, id: string, props: PlatformChartProps) {
     super(scope, id, props);

@@ -5,17 +5,21 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { PlatformNames } from '../../config';
 import { ContainerRegistry } from '../registry';
 import { StateBucket } from '../state-bucket';
-import { configureAwsStack } from './environment-stack';
+import { configureAwsStack, requireTerraform } from './environment-stack';
 
 /** Applied once, first, with local state: it creates the bucket every other stack keeps its state in. */
 export class StateBootstrapStack extends TerraformStack {
   constructor(scope: Construct, id: string, platform: PlatformNames) {
     super(scope, id);
     const { aws } = platform.platform;
+    // Its own state cannot live in the bucket it creates: it stays in a local file,
+    // cdktf.out/stacks/state-bootstrap/terraform.state-bootstrap.tfstate. Keep that file (README: first deploy).
     new LocalBackend(this, { path: 'terraform.state-bootstrap.tfstate' });
+    requireTerraform(this);
     new AwsProvider(this, 'aws', { region: aws.region, allowedAccountIds: [aws.accountId] });
-    const state = new StateBucket(this, 'state', { bucketName: platform.stateBucket });
+    const state = new StateBucket(this, 'state', { bucketName: platform.stateBucket, keyAlias: platform.stateKeyAlias });
     new TerraformOutput(this, 'state_bucket', { value: state.bucket.bucket });
+    new TerraformOutput(this, 'state_kms_key_arn', { value: state.key.arn });
   }
 }
 

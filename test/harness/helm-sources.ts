@@ -2,7 +2,7 @@
 import { PlacedObject } from './platform';
 
 export interface HelmSource {
-  /** Application (or ApplicationSet) name. */
+  /** Helm release name (the Application's name in single mode; fleet mode prefixes ApplicationSets with the environment). */
   readonly name: string;
   readonly wave: number;
   /** Destination namespace: where the chart's objects land. */
@@ -18,7 +18,7 @@ export function helmSources(objects: PlacedObject[]): HelmSource[] {
   return objects.filter(isApp).flatMap((o) => {
     const spec = specOf(o.obj);
     return spec.source?.chart
-      ? [{ name: o.obj.metadata.name, wave: Number(o.obj.metadata.annotations['argocd.argoproj.io/sync-wave']), namespace: spec.destination.namespace, source: spec.source }]
+      ? [{ name: spec.source.helm?.releaseName ?? o.obj.metadata.name, wave: Number(o.obj.metadata.annotations['argocd.argoproj.io/sync-wave']), namespace: spec.destination.namespace, source: spec.source }]
       : [];
   });
 }
