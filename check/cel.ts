@@ -345,9 +345,22 @@ export interface CelSchemaHint {
   readonly items?: CelSchemaHint;
 }
 
+const CEL_RESERVED = new Set(['true', 'false', 'null', 'in', 'as', 'break', 'const', 'continue', 'else', 'for', 'function',
+  'if', 'import', 'let', 'loop', 'package', 'namespace', 'return', 'var', 'void', 'while']);
+
+/**
+ * How a rule names a declared property (apiextensions escaping): `namespace` is `__namespace__`,
+ * `x-y` is `x__dash__y`, `a.b` is `a__dot__b`, `a/b` is `a__slash__b`, `__` is `__underscores__`.
+ */
+export function celPropertyName(name: string): string {
+  if (CEL_RESERVED.has(name)) return `__${name}__`;
+  return name.replace(/__/g, '__underscores__').replace(/\./g, '__dot__').replace(/-/g, '__dash__').replace(/\//g, '__slash__');
+}
+
 /**
  * JSON (as parsed from YAML) to a CEL input. With a schema, `type: number` values stay doubles even
- * when they are whole (as the API server types them); without one, whole numbers are ints.
+ * when they are whole (as the API server types them), and declared properties get the names rules
+ * use for them (celPropertyName); without one, whole numbers are ints and keys stay as they are.
  */
 export function toCel(json: unknown, schema?: CelSchemaHint): CelInput {
   if (json === null || json === undefined) return null;
@@ -356,8 +369,9 @@ export function toCel(json: unknown, schema?: CelSchemaHint): CelInput {
   if (Array.isArray(json)) return json.map((x) => toCel(x, schema?.items));
   if (json instanceof Map || isCelMap(json) || isCelList(json)) return json as CelInput;
   const extra = typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined;
+  const declared = schema?.properties;
   return new Map(Object.entries(json as Record<string, unknown>)
-    .map(([k, v]) => [k, toCel(v, schema?.properties?.[k] ?? extra)] as [string, CelInput]));
+    .map(([k, v]) => [declared?.[k] ? celPropertyName(k) : k, toCel(v, declared?.[k] ?? extra)] as [string, CelInput]));
 }
 
 /** A CEL result as plain JSON-like data (ints become numbers when they fit exactly). */
