@@ -25,6 +25,8 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
       fs.writeFileSync(path.join(staging, `${env}.k8s.yaml`), [...files.values()].join('---\n'));
     }
     dist.publish(rendered);
+    // stderr: the cdk8s CLI swallows the app's stdout.
+    for (const [env, files] of rendered) process.stderr.write(`${path.join(dist.root, env)}: ${files.size} objects\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
