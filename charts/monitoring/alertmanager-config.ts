@@ -28,7 +28,10 @@ function receiverConfig(r: ReceiverConfig, env: string): Record<string, unknown>
 export function alertmanagerConfig(names: EnvironmentNames): Record<string, unknown> {
   const receivers = names.platform.alerting.receivers;
   const fallback = receivers.find((r) => r.severities.includes('warning')) ?? receivers[0];
+  const smtp = names.platform.alerting.smtp;
   return {
+    // E-mail receivers need the relay; the schema refuses an email receiver without one.
+    ...(smtp ? { global: { smtp_smarthost: smtp.smarthost, smtp_from: smtp.from, smtp_require_tls: true, ...(smtp.username ? { smtp_auth_username: smtp.username } : {}) } } : {}),
     route: {
       receiver: fallback.name,
       group_by: ['alertname', 'namespace'],
