@@ -7,4 +7,6 @@ module.exports = {
   setupFiles: ['<rootDir>/test/harness/no-user-files.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
+  // Says in one line when the schemas are missing, and fails under CI=true.
+  globalSetup: '<rootDir>/test/harness/schema-gate.ts',
 };
