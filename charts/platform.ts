@@ -14,6 +14,7 @@ import { MonitoringChart } from './monitoring';
 import { SsoChart } from './sso';
 import { LoggingChart } from './logging';
 import { TeamAppsChart } from './apps';
+import { PlatformNetworkChart } from './network';
 
 export function buildEnvironment(names: EnvironmentNames): App {
   const app = new App();
@@ -24,6 +25,7 @@ export function buildEnvironment(names: EnvironmentNames): App {
     new MonitoringChart(app, 'monitoring', { names }),
     new SsoChart(app, 'sso', { names }),
     new LoggingChart(app, 'logging', { names }),
+    new PlatformNetworkChart(app, 'platform-network', { names }),
     ...names.teams.filter((t) => t.apps.length > 0).map((team) => new TeamAppsChart(app, `apps-${team.name}`, { names, team })),
   ];
   const gitops = new GitOpsChart(app, APPS_FOLDER, { names, charts });

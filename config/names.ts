@@ -19,6 +19,8 @@ export const PLATFORM_NAMESPACES = {
   externalDns: 'external-dns',
   externalSecrets: 'external-secrets',
   oauth2Proxy: 'oauth2-proxy',
+  /** node-exporter alone: it needs the host's network and /proc, so its namespace is privileged and monitoring stays restricted. */
+  nodeExporter: 'node-exporter',
 } as const;
 
 /** Platform components that call AWS APIs and so get an IAM role through EKS Pod Identity. */
@@ -103,6 +105,11 @@ export class EnvironmentNames {
     return `${app.host ?? `${app.name}-${team.name}`}.${this.environment.domain}`;
   }
 
+  /** The hostnames a team may serve (Ingress hosts, HTTPRoute hostnames): those of its declared apps. */
+  teamHosts(team: TeamConfig): string[] {
+    return team.apps.map((a) => this.appHostname(team, a)).sort();
+  }
+
   /** Prefix of every secret of this environment in the backend. */
   get secretPrefix(): string {
     return `${this.org}/${this.env}`;
@@ -129,6 +136,11 @@ export class EnvironmentNames {
    */
   get logDomainEndpoint(): string {
     return `opensearch.${this.environment.domain}`;
+  }
+
+  /** Registries a team's images may come from: the organisation's ECR, the platform's extra registries, the team's own. */
+  imageRegistries(team: TeamConfig): string[] {
+    return [...new Set([this.ecrRegistry(), ...this.platform.guardrails.registries, ...team.guardrails.registries])];
   }
 
   ecrRegistry(): string {

@@ -1,5 +1,5 @@
 import { HELM_CHARTS } from '../config';
-import { APPS_FOLDER, TEAM_FORBIDDEN_KINDS } from '../charts/gitops';
+import { APPS_FOLDER, TEAM_KINDS } from '../charts/gitops';
 import { SYNC_WAVE } from '../charts/lib/platform-chart';
 import { exampleEnvironment, helmValues, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 
@@ -68,8 +68,8 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
       expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: team.name }]);
       expect(project.spec.clusterResourceWhitelist).toEqual([]);
       expect(project.spec.sourceRepos).toEqual([...team.sourceRepos, ...(team.apps.length ? [names.platform.gitops.repoURL] : [])].sort());
-      expect(project.spec.namespaceResourceBlacklist).toEqual(expect.arrayContaining(TEAM_FORBIDDEN_KINDS));
-      expect(project.spec.namespaceResourceBlacklist).toEqual(expect.arrayContaining([{ group: '', kind: 'Secret' }, { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' }]));
+      expect(project.spec.namespaceResourceWhitelist).toEqual(TEAM_KINDS);
+      expect(project.spec.namespaceResourceBlacklist).toBeUndefined();
       expect(project.spec.roles[0].groups).toEqual(team.groups);
       expect(project.spec.roles[0].policies.every((p: string) => p.includes(`${team.name}/*`))).toBe(true);
     }
@@ -81,10 +81,11 @@ describe.each(['dev', 'prod'])('Argo CD tree in %s', (env) => {
     expect(app.spec.destination.namespace).toBe('payments');
   });
 
-  it('signs people in to Argo CD with the IdP: admins by group, read-only for everyone else, no local admin', () => {
+  it('signs people in to Argo CD with the IdP: admins and viewers by group, nothing for anyone else, no local admin', () => {
     const values = helmValues(objects, 'argocd');
     expect(values.configs.rbac['policy.csv']).toContain('g, platform-admins, role:admin');
-    expect(values.configs.rbac['policy.default']).toBe('role:readonly');
+    expect(values.configs.rbac['policy.csv']).toContain('g, engineering, role:readonly');
+    expect(values.configs.rbac['policy.default']).toBe('');
     expect(values.configs.cm['admin.enabled']).toBe(false);
     expect(values.configs.cm['oidc.config']).toContain(`issuer: ${names.platform.identity.issuerURL}`);
     expect(values.configs.cm['oidc.config']).toContain('clientSecret: $argocd-oidc:clientSecret');

@@ -81,7 +81,8 @@ describe.each(['dev', 'prod'])('monitoring in %s', (env) => {
     expect(kps.alertmanager.alertmanagerSpec.secrets).toEqual(['alertmanager-receivers']);
     const secret = named(objects, 'ExternalSecret', 'alertmanager-receivers');
     expect(secret.spec.data.map((d: any) => [d.secretKey, d.remoteRef.key])).toEqual([
-      ['pager', `acme/${env}/platform/alerting/pagerduty-routing-key`], ['platform-chat', `acme/${env}/platform/alerting/slack-webhook`]]);
+      ['pager', `acme/${env}/platform/alerting/pagerduty-routing-key`], ['platform-chat', `acme/${env}/platform/alerting/slack-webhook`],
+      ['payments-chat', `acme/${env}/platform/alerting/payments-slack-webhook`]]);
   });
 
   it('signs people in to Grafana with the IdP and maps groups to roles', () => {
@@ -91,7 +92,10 @@ describe.each(['dev', 'prod'])('monitoring in %s', (env) => {
     expect(ini['auth.generic_oauth'].client_secret).toBe('$__file{/etc/secrets/grafana-oidc/clientSecret}');
     expect(ini['auth.generic_oauth'].role_attribute_path).toBe("(contains(groups[*], 'platform-admins')) && 'Admin' || "
       + (env === 'dev' ? "(contains(groups[*], 'payments-developers') || contains(groups[*], 'search-developers'))" : "(contains(groups[*], 'payments-developers'))")
-      + " && 'Editor' || 'Viewer'");
+      + " && 'Editor' || (contains(groups[*], 'engineering')) && 'Viewer' || ''");
+    expect(ini['auth.generic_oauth'].role_attribute_strict).toBe(true);
+    expect(ini['auth.generic_oauth'].allowed_groups.split(' ')).toEqual([...new Set(names.engineerGroups)]);
+    expect(ini['auth.basic'].enabled).toBe(false);
     expect(kps.grafana.admin.existingSecret).toBe('grafana-admin');
     expect(kps.grafana.ingress.tls).toEqual([{ secretName: 'grafana-tls', hosts: [`grafana.${names.environment.domain}`] }]);
   });

@@ -15,7 +15,7 @@ describe('200 teams, 1,000 apps', () => {
   const inTeams = (kind: string) => teamObjects(kind).length;
 
   it('gives every team its fenced namespace, AppProject and secret store', () => {
-    expect(count('Namespace')).toBe(200);
+    expect(ofKind(objects, 'Namespace').filter((n) => n.metadata.labels?.['k8s-platform.io/tenant'] === 'true')).toHaveLength(200);
     expect(count('ResourceQuota')).toBe(200);
     expect(ofKind(objects, 'NetworkPolicy').filter((p) => p.metadata.name === 'default-deny')).toHaveLength(200);
     expect(count('AppProject')).toBe(201);
