@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   testTimeout: 60000,
+  // Says in one line when the schemas are missing, and fails under CI=true.
+  globalSetup: '<rootDir>/test/harness/schema-gate.ts',
 };

@@ -1,9 +1,4 @@
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { checkManifests, READINESS_CHECKS } from '../check/readiness';
-import { runCheck } from '../scripts/check';
 import { exampleEnvironment, synthesizeObjects } from './harness/platform';
 
 /** The example app's objects, as WebService generates them: the passing baseline. */
@@ -76,34 +71,5 @@ describe('production-readiness checks', () => {
     const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'peek' }, rules: [{ apiGroups: [''], resources: ['secrets'], verbs: ['list'] }] };
     const binding = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'peek' }, roleRef: { kind: 'ClusterRole', name: 'peek' }, subjects: [{ kind: 'Group', name: 'oidc:x' }] };
     expect(findings([role, binding]).map((f) => f.problem)).toEqual(['lets oidc:x read Secrets through ClusterRole peek']);
-  });
-});
-
-describe('npm run check', () => {
-  const captured = (targets: string[]) => { let out = ''; const code = runCheck(targets, (s) => { out += s; }); return { code, out }; };
-
-  it('passes the platform\'s own output', () => {
-    const { code, out } = captured([path.resolve(__dirname, '..', 'dist')]);
-    expect(out).toMatch(/^\d+ objects checked: 0 errors, 0 warnings\n$/);
-    expect(code).toBe(0);
-  });
-
-  it('fails a bad manifest with the object, the check and how to fix it', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'check-'));
-    const bad = deployment();
-    container(bad).image = 'registry.example/shop:latest';
-    delete container(bad).livenessProbe;
-    fs.writeFileSync(path.join(dir, 'bad.yaml'), yaml.dump(bad));
-    const { code, out } = captured([dir]);
-    expect(code).toBe(1);
-    expect(out).toContain('SEVERITY  OBJECT');
-    expect(out).toMatch(/error\s+Deployment\/payments\/api\s+container-probes\s+container api: no livenessProbe\s+Add a readinessProbe/);
-    expect(out).toMatch(/image-pinned\s+container api: image registry.example\/shop:latest uses latest/);
-    expect(out).toContain('disruption-budget');
-    expect(out).toContain('1 objects checked: 3 errors, 0 warnings');
-  });
-
-  it('says so when the path does not exist', () => {
-    expect(captured(['/nonexistent'])).toEqual({ code: 2, out: 'error: /nonexistent: no such file or folder\n' });
   });
 });
