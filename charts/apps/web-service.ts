@@ -11,7 +11,7 @@ import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpe
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { AppConfig, EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { CLUSTER_ISSUERS, INGRESS_CLASS, platformIngressAnnotations } from '../lib/ingress-defaults';
-import { LABELS } from '../lib/labels';
+import { LABELS, PROMETHEUS_POD_LABELS } from '../lib/labels';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
 import { SECRET_REFRESH_INTERVAL, TEAM_SECRET_STORE } from '../lib/platform-secret';
 
@@ -156,7 +156,8 @@ export class WebService extends Construct {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress'],
         ingress: [{
-          from: [fromNamespace(PLATFORM_NAMESPACES.ingress), fromNamespace(PLATFORM_NAMESPACES.monitoring)],
+          // Prometheus, not all of monitoring: Grafana there faces the internet.
+          from: [fromNamespace(PLATFORM_NAMESPACES.ingress), { ...fromNamespace(PLATFORM_NAMESPACES.monitoring), podSelector: { matchLabels: PROMETHEUS_POD_LABELS } }],
           ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(app.port) }],
         }],
       },

@@ -11,3 +11,6 @@ export const LABELS = {
   partOf: 'app.kubernetes.io/part-of',
   managedBy: 'app.kubernetes.io/managed-by',
 } as const;
+
+/** Labels prometheus-operator puts on every Prometheus server pod; NetworkPolicies admit Prometheus (not all of monitoring) by them. */
+export const PROMETHEUS_POD_LABELS = { 'app.kubernetes.io/name': 'prometheus' };

@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { PLATFORM_NAMESPACES } from '../../config';
 import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
-import { PROMETHEUS_POD_LABELS } from '../tenancy/team-namespace';
+import { PROMETHEUS_POD_LABELS } from '../lib/labels';
 import { LOG_STORE_NAME } from '../logging/elastic-log-store';
 
 /** A peer: pods (all, or those with `pods` labels) of one namespace. */

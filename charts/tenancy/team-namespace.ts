@@ -6,7 +6,7 @@
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
-import { LABELS } from '../lib/labels';
+import { LABELS, PROMETHEUS_POD_LABELS } from '../lib/labels';
 
 export interface TeamNamespaceProps {
   readonly names: EnvironmentNames;
@@ -17,9 +17,6 @@ export interface TeamNamespaceProps {
    */
   readonly containerDefaults?: { requestCpu: string; requestMemory: string; limitCpu: string; limitMemory: string };
 }
-
-/** Labels prometheus-operator puts on every Prometheus server pod. */
-export const PROMETHEUS_POD_LABELS = { 'app.kubernetes.io/name': 'prometheus' };
 
 export const defaultContainerDefaults = { requestCpu: '100m', requestMemory: '128Mi', limitCpu: '500m', limitMemory: '512Mi' };
 

@@ -1,0 +1,60 @@
+/**
+ * The attack suite: every hostile request in the catalogue is refused by the layer that must stop
+ * it, and its benign twin passes that same layer, in every environment of every fixture.
+ */
+import { fixtureEnvironments, objectsOf } from '../harness/fixtures';
+import { AdmissionSimulator } from '../harness/admission';
+import { Authorizer } from '../harness/rbac';
+import { AppProjectEvaluator } from '../harness/appproject';
+import { NetworkModel } from '../harness/network';
+import { admissionAttacks, networkAttacks, rbacAttacks, syncAttacks } from './catalogue';
+
+describe.each(fixtureEnvironments())('$label', (env) => {
+  const { names } = env;
+  const objects = objectsOf(env);
+  const admission = new AdmissionSimulator(objects);
+  const rbac = new Authorizer(objects);
+  const projects = new AppProjectEvaluator(objects);
+  const network = new NetworkModel(objects);
+
+  describe.each(names.teams.map((t) => [t.name, t] as const))('team %s', (_name, team) => {
+    describe('admission (ValidatingAdmissionPolicies on the CEL engine)', () => {
+      it.each(admissionAttacks(names, team).map((a) => [a.name, a] as const))('refuses %s, admits its twin', (_n, attack) => {
+        const hostile = admission.admit(attack.hostile);
+        expect(hostile.allowed).toBe(false);
+        // Refused for the right reason, by the policy meant to, with a message (not an evaluation error).
+        expect(hostile.messages.some((m) => m.startsWith(`${attack.policy}: `))).toBe(true);
+        expect(hostile.messages.join('\n')).not.toMatch(/resulted in error|no params found/);
+        expect(admission.admit(attack.benign)).toEqual({ allowed: true, messages: [], warnings: [] });
+      });
+    });
+
+    describe('RBAC', () => {
+      it.each(rbacAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
+        expect(rbac.allows(attack.group, attack.hostile)).toBe(false);
+        expect(rbac.allows(attack.group, attack.benign)).toBe(true);
+      });
+    });
+
+    const repos = [...team.sourceRepos, ...(team.apps.length ? [names.platform.gitops.repoURL] : [])];
+    if (repos.length > 0) {
+      describe('AppProject', () => {
+        it.each(syncAttacks(names, team).map((a) => [a.name, a] as const))('refuses to %s; syncs its twin', (_n, attack) => {
+          expect(projects.refusal(attack.hostile)).toBeDefined();
+          expect(projects.refusal(attack.benign)).toBeUndefined();
+        });
+      });
+    } else {
+      it('has an AppProject that syncs nothing at all (no repositories)', () => {
+        for (const attack of syncAttacks(names, team)) expect(projects.refusal(attack.benign)).toMatch(/repository/);
+      });
+    }
+
+    describe('NetworkPolicy', () => {
+      it.each(networkAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
+        expect(network.canReach(attack.hostile.from, attack.hostile.to, attack.hostile.port)).toBe(false);
+        expect(network.canReach(attack.benign.from, attack.benign.to, attack.benign.port)).toBe(true);
+      });
+    });
+  });
+});

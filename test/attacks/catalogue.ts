@@ -1,0 +1,300 @@
+/**
+ * What a hostile team could send, and where it must be stopped. Each attack has a benign twin that
+ * differs only in the hostile part and must pass the same layer, so a layer that refuses everything
+ * fails the suite. Built per fixture environment and team, from the config (never the example's names).
+ *
+ *   admission   the request reaches the API server (a developer with RBAC, or Argo CD syncing the team's repo)
+ *   rbac        a person in a team group calls the API
+ *   appproject  Argo CD syncs the team's repository through the team's AppProject
+ *   network     a pod opens a connection
+ */
+import { EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
+import { ARGOCD_CONTROLLER_USER } from '../../charts/gitops';
+import { TEAM_ALERT_LABEL } from '../../charts/monitoring';
+import { AdmissionRequest, UserInfo } from '../harness/admission';
+import { RbacRequest } from '../harness/rbac';
+import { SyncRequest } from '../harness/appproject';
+import { Endpoint } from '../harness/network';
+
+export interface AdmissionAttack { readonly name: string; readonly hostile: AdmissionRequest; readonly benign: AdmissionRequest; readonly policy: string }
+export interface RbacAttack { readonly name: string; readonly group: string; readonly hostile: RbacRequest; readonly benign: RbacRequest }
+export interface SyncAttack { readonly name: string; readonly hostile: SyncRequest; readonly benign: SyncRequest }
+export interface Connection { readonly from: Endpoint; readonly to: Endpoint; readonly port: number }
+export interface NetworkAttack { readonly name: string; readonly hostile: Connection; readonly benign: Connection }
+
+const IN_CLUSTER = 'https://kubernetes.default.svc';
+const DIGEST = `sha256:${'4f1c2d3e'.repeat(8)}`;
+
+/** A developer of the team (non-production: RBAC lets them write) and Argo CD syncing the team's repository. */
+export function teamUsers(team: TeamConfig) {
+  const developer: UserInfo = { username: `dev@${team.name}.example`, groups: [`oidc:${team.groups[0]}`, 'system:authenticated'] };
+  const argocd: UserInfo = { username: ARGOCD_CONTROLLER_USER, groups: ['system:serviceaccounts', `system:serviceaccounts:${PLATFORM_NAMESPACES.argocd}`, 'system:authenticated'] };
+  return { developer, argocd };
+}
+
+/** The Argo CD Application that syncs the platform's objects into team namespaces (the `teams` folder). */
+function platformTrackingApp(names: EnvironmentNames): string {
+  return names.platform.gitops.mode === 'fleet' ? `${names.clusterName}-teams` : 'teams';
+}
+
+export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): AdmissionAttack[] {
+  const ns = names.teamNamespace(team);
+  const { developer, argocd } = teamUsers(team);
+  const ecr = names.ecrRegistry();
+  const good = `${ecr}/${names.org}/${team.name}/api:1.4.2`;
+  const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: ns, ...extra });
+  const create = (resource: string, object: any, userInfo = argocd): AdmissionRequest => ({ operation: 'CREATE', resource, object, userInfo });
+  const deployment = (images: string[], init: string[] = []) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta('api'),
+    spec: { selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: {
+      containers: images.map((image, i) => ({ name: `c${i}`, image })),
+      ...(init.length ? { initContainers: init.map((image, i) => ({ name: `init${i}`, image })) } : {}),
+    } } },
+  });
+  const cronJob = (image: string) => ({
+    apiVersion: 'batch/v1', kind: 'CronJob', metadata: meta('nightly'),
+    spec: { schedule: '0 3 * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', initContainers: [{ name: 'fetch', image }], containers: [{ name: 'run', image: good }] } } } } },
+  });
+  const pod = (ephemeral?: string) => ({
+    apiVersion: 'v1', kind: 'Pod', metadata: meta('api-7d9f'),
+    spec: { containers: [{ name: 'api', image: good }], ...(ephemeral ? { ephemeralContainers: [{ name: 'debug', image: ephemeral }] } : {}) },
+  });
+  const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { selector: { app: 'api' }, ports: [{ port: 80 }], ...spec } });
+  const serviceMonitor = (endpoint: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta('api'),
+    spec: { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'metrics', ...endpoint }], ...extra },
+  });
+  const rule = (labels: Record<string, string>) => ({
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: meta('api-alerts'),
+    spec: { groups: [{ name: 'api', rules: [
+      { record: 'api:errors:rate5m', expr: 'sum(rate(http_errors_total[5m]))' },
+      { alert: 'ApiDown', expr: 'up{job="api"} == 0', for: '5m', labels },
+    ] }] },
+  });
+  const teamHost = names.teamHosts(team)[0];
+  const ingress = (host: string, tlsHost = host) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('api', { annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } }),
+    spec: { tls: [{ hosts: [tlsHost], secretName: 'api-tls' }], rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] } }] },
+  });
+  const route = (hostnames?: string[]) => ({
+    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta('api'),
+    spec: { ...(hostnames ? { hostnames } : {}), rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
+  });
+  const tracked = (o: any, app: string) => ({ ...o, metadata: { ...o.metadata, annotations: { 'argocd.argoproj.io/tracking-id': `${app}:networking.k8s.io/NetworkPolicy:${ns}/${o.metadata.name}` } } });
+  const networkPolicy = (name: string, owned: boolean, spec: Record<string, unknown> = { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }) => ({
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: meta(name, owned ? { labels: { 'k8s-platform.io/owner': 'platform' } } : {}), spec,
+  });
+  const openAll = { podSelector: {}, policyTypes: ['Ingress', 'Egress'], ingress: [{}], egress: [{}] };
+  const quota = (owned: boolean) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('team-quota', owned ? { labels: { 'k8s-platform.io/owner': 'platform' } } : {}), spec: { hard: { pods: '50' } } });
+  const configMap = (name: string, owned: boolean) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name, owned ? { labels: { 'k8s-platform.io/owner': 'platform' } } : {}), data: {} });
+
+  const exception = team.guardrails.registries[0];
+  const othersException = names.teams.filter((t) => t !== team).flatMap((t) => t.guardrails.registries)
+    .find((r) => !names.imageRegistries(team).includes(r));
+  const platformTracker = platformTrackingApp(names);
+  const teamTracker = names.platform.gitops.mode === 'fleet' ? `${names.clusterName}-team-${team.name}` : `team-${team.name}`;
+
+  const attacks: AdmissionAttack[] = [
+    { name: 'a Deployment with an image from Docker Hub', policy: 'platform-image-source',
+      hostile: create('deployments', deployment(['nginx:1.27.2'])), benign: create('deployments', deployment([good])) },
+    { name: 'an image from a look-alike of the organisation\'s registry', policy: 'platform-image-source',
+      hostile: create('deployments', deployment([`${ecr}.evil.example/${team.name}/api:1.4.2`])), benign: create('deployments', deployment([good])) },
+    { name: 'an image tagged latest', policy: 'platform-image-source',
+      hostile: create('deployments', deployment([`${ecr}/${team.name}/api:latest`])), benign: create('deployments', deployment([`${ecr}/${team.name}/api:1.4.2`])) },
+    { name: 'an image tagged LATEST (any case)', policy: 'platform-image-source',
+      hostile: create('deployments', deployment([good, `${ecr}/${team.name}/api:LaTeSt`])), benign: create('deployments', deployment([good, `${ecr}/${team.name}/api:2.0.0`])) },
+    { name: 'an image without tag or digest', policy: 'platform-image-source',
+      hostile: create('deployments', deployment([`${ecr}/${team.name}/api`])), benign: create('deployments', deployment([`${ecr}/${team.name}/api@${DIGEST}`])) },
+    { name: 'an init container from a foreign registry in a CronJob', policy: 'platform-image-source',
+      hostile: create('cronjobs', cronJob('docker.io/curlimages/curl:8.16.0')), benign: create('cronjobs', cronJob(`${ecr}/${team.name}/curl:8.16.0`)) },
+    { name: 'a bare Pod with a foreign image', policy: 'platform-image-source',
+      hostile: create('pods', { ...pod(), spec: { containers: [{ name: 'x', image: 'quay.io/evil/miner:1.0' }] } }, developer), benign: create('pods', pod(), developer) },
+    { name: 'an ephemeral debug container from a foreign registry', policy: 'platform-image-source',
+      hostile: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod('docker.io/nicolaka/netshoot:v0.13'), oldObject: pod(), userInfo: developer },
+      benign: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod(`${ecr}/${team.name}/debug:1.0`), oldObject: pod(), userInfo: developer } },
+    { name: 'a Service of type ExternalName', policy: 'platform-service-exposure',
+      hostile: create('services', { apiVersion: 'v1', kind: 'Service', metadata: meta('db'), spec: { type: 'ExternalName', externalName: `argocd-server.${PLATFORM_NAMESPACES.argocd}.svc.cluster.local` } }),
+      benign: create('services', service({ type: 'ClusterIP' })) },
+    { name: 'a Service with externalIPs (traffic interception)', policy: 'platform-service-exposure',
+      hostile: create('services', service({ externalIPs: ['169.254.169.254'] })), benign: create('services', service({})) },
+    { name: 'a Service of type LoadBalancer', policy: 'platform-service-exposure',
+      hostile: create('services', service({ type: 'LoadBalancer' })), benign: create('services', service({ clusterIP: 'None' })) },
+    { name: 'a ServiceMonitor that sends Prometheus\'s token (bearerTokenFile)', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token' })),
+      benign: create('servicemonitors', serviceMonitor({ authorization: { credentials: { name: 'api-metrics', key: 'token' } } })) },
+    { name: 'a ServiceMonitor that reads a key file from Prometheus\'s disk', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ scheme: 'https', tlsConfig: { keyFile: '/etc/prometheus/secrets/etcd-client/key', serverName: 'api' } })),
+      benign: create('servicemonitors', serviceMonitor({ scheme: 'https', tlsConfig: { ca: { secret: { name: 'api-ca', key: 'ca.crt' } }, serverName: 'api' } })) },
+    { name: 'a ServiceMonitor that scrapes every namespace', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({}, { namespaceSelector: { any: true } })),
+      benign: create('servicemonitors', serviceMonitor({}, { namespaceSelector: { matchNames: [ns] } })) },
+    { name: 'a ScrapeConfig (static targets anywhere)', policy: 'platform-metrics-scraping',
+      hostile: create('scrapeconfigs', { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: meta('api'), spec: { staticConfigs: [{ targets: ['10.0.0.1:9100'] }] } }),
+      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] } }) },
+    { name: 'an alerting rule without the team label (would reach the platform pager)', policy: 'platform-team-alerts',
+      hostile: create('prometheusrules', rule({ severity: 'critical' })), benign: create('prometheusrules', rule({ severity: 'critical', [TEAM_ALERT_LABEL]: team.name })) },
+    { name: 'an alerting rule labelled as another team', policy: 'platform-team-alerts',
+      hostile: create('prometheusrules', rule({ severity: 'critical', [TEAM_ALERT_LABEL]: `${team.name}-other` })), benign: create('prometheusrules', rule({ severity: 'warning', [TEAM_ALERT_LABEL]: team.name })) },
+    { name: 'an HTTPRoute for the Argo CD host', policy: 'platform-team-hosts',
+      hostile: create('httproutes', route([names.hostname('argocd')])), benign: create('httproutes', route(teamHost ? [teamHost] : undefined)) },
+    { name: 'an HTTPRoute for the whole environment domain', policy: 'platform-team-hosts',
+      hostile: create('httproutes', route([`*.${names.environment.domain}`])), benign: create('httproutes', route()) },
+    { name: 'an Ingress for Grafana\'s host with a certificate from the platform ClusterIssuer', policy: 'platform-team-hosts',
+      hostile: create('ingresses', ingress(names.hostname('grafana'))), benign: create('ingresses', teamHost ? ingress(teamHost) : { ...ingress('x'), spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } }) },
+    { name: 'an Ingress that asks for a certificate for another name', policy: 'platform-team-hosts',
+      hostile: create('ingresses', ingress(teamHost ?? 'unset', `auth.${names.environment.domain}`)),
+      benign: create('ingresses', teamHost ? ingress(teamHost) : { ...ingress('x'), spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } }) },
+    { name: 'a developer opening the platform\'s default-deny NetworkPolicy', policy: 'platform-owned-objects',
+      hostile: { operation: 'UPDATE', resource: 'networkpolicies', object: networkPolicy('default-deny', true, openAll), oldObject: networkPolicy('default-deny', true), userInfo: developer },
+      benign: { operation: 'UPDATE', resource: 'networkpolicies', object: networkPolicy('api-ingress', false, openAll), oldObject: networkPolicy('api-ingress', false), userInfo: developer } },
+    { name: 'a developer stripping the platform label to unprotect a NetworkPolicy', policy: 'platform-owned-objects',
+      hostile: { operation: 'UPDATE', resource: 'networkpolicies', object: networkPolicy('default-deny', false), oldObject: networkPolicy('default-deny', true), userInfo: developer },
+      benign: { operation: 'UPDATE', resource: 'networkpolicies', object: networkPolicy('api-egress', false), oldObject: networkPolicy('api-egress', false, openAll), userInfo: developer } },
+    { name: 'a developer deleting the team quota', policy: 'platform-owned-objects',
+      hostile: { operation: 'DELETE', resource: 'resourcequotas', oldObject: quota(true), userInfo: developer },
+      benign: { operation: 'DELETE', resource: 'configmaps', oldObject: configMap('api-config', false), userInfo: developer } },
+    { name: 'a developer deleting the guardrail parameters', policy: 'platform-owned-objects',
+      hostile: { operation: 'DELETE', resource: 'configmaps', oldObject: configMap('platform-guardrails', true), userInfo: developer },
+      benign: { operation: 'UPDATE', resource: 'configmaps', object: configMap('api-config', false), oldObject: configMap('api-config', false), userInfo: developer } },
+    { name: 'the team\'s repository taking over the platform\'s NetworkPolicy through Argo CD', policy: 'platform-owned-objects',
+      hostile: { operation: 'UPDATE', resource: 'networkpolicies', object: tracked(networkPolicy('default-deny', true, openAll), teamTracker), oldObject: tracked(networkPolicy('default-deny', true), platformTracker), userInfo: argocd },
+      benign: { operation: 'UPDATE', resource: 'networkpolicies', object: tracked(networkPolicy('default-deny', true), platformTracker), oldObject: tracked(networkPolicy('default-deny', true), platformTracker), userInfo: argocd } },
+  ];
+  if (exception) {
+    attacks.push({ name: 'an image from a registry outside the team\'s exception', policy: 'platform-image-source',
+      hostile: create('deployments', deployment([`${exception}-mirror/tool:1.0`])), benign: create('deployments', deployment([`${exception}/tool:1.0`])) });
+  }
+  if (othersException) {
+    attacks.push({ name: 'an image from a registry only another team may use', policy: 'platform-image-source',
+      hostile: create('deployments', deployment([`${othersException}/tool:1.0`])), benign: create('deployments', deployment([good])) });
+  }
+  return attacks;
+}
+
+export function rbacAttacks(names: EnvironmentNames, team: TeamConfig): RbacAttack[] {
+  const ns = names.teamNamespace(team);
+  const req = (verb: string, apiGroup: string, resource: string, namespace: string | undefined = ns): RbacRequest => ({ verb, apiGroup, resource, namespace });
+  const other = names.teams.find((t) => t !== team);
+  const attacks: Array<[string, RbacRequest, RbacRequest]> = [
+    ['read a Secret', req('get', '', 'secrets'), req('get', '', 'configmaps')],
+    ['list Secrets across the cluster', req('list', '', 'secrets', undefined), req('list', '', 'pods')],
+    ['bind itself a Role', req('create', 'rbac.authorization.k8s.io', 'rolebindings'), req('get', '', 'services')],
+    ['raise its own quota', req('update', '', 'resourcequotas'), req('get', '', 'resourcequotas')],
+    ['point a Service at any address with an EndpointSlice', req('create', 'discovery.k8s.io', 'endpointslices'), req('list', '', 'endpoints')],
+    ['request a certificate from a platform ClusterIssuer', req('create', 'cert-manager.io', 'certificates'), req('list', 'apps', 'deployments')],
+    ['push a Secret out through External Secrets', req('create', 'external-secrets.io', 'pushsecrets'), req('list', 'external-secrets.io', 'externalsecrets')],
+    ['mint a service account token', req('create', '', 'serviceaccounts/token'), req('get', '', 'serviceaccounts')],
+    ['change the admission policies', req('update', 'admissionregistration.k8s.io', 'validatingadmissionpolicybindings', undefined), req('get', '', 'events')],
+    ['label its namespace out of the guardrails', req('patch', '', 'namespaces', undefined), req('list', '', 'events')],
+  ];
+  if (other) attacks.push(['deploy into another team\'s namespace', req('create', 'apps', 'deployments', names.teamNamespace(other)), req('list', 'apps', 'deployments')]);
+  if (names.environment.production) {
+    attacks.push(
+      ['create a Deployment in production (outside git)', req('create', 'apps', 'deployments'), req('list', 'apps', 'deployments')],
+      ['patch a running Deployment in production', req('patch', 'apps', 'deployments'), req('watch', 'apps', 'deployments')],
+      ['start a Job that prints a Secret in production', req('create', 'batch', 'jobs'), req('list', 'batch', 'jobs')],
+      ['create a Pod that mounts a Secret in production', req('create', '', 'pods'), req('list', '', 'pods')],
+      ['exec into a pod in production', req('create', '', 'pods/exec'), req('get', '', 'pods')],
+      ['read a pod\'s output in production', req('get', '', 'pods/log'), req('get', '', 'events')],
+    );
+  }
+  return attacks.flatMap(([name, hostile, benign]) => team.groups.map((group) => ({ name: `${name} (${group})`, group, hostile, benign })));
+}
+
+export function syncAttacks(names: EnvironmentNames, team: TeamConfig): SyncAttack[] {
+  const ns = names.teamNamespace(team);
+  const repo = team.sourceRepos[0] ?? names.platform.gitops.repoURL;
+  const sync = (group: string, kind: string, namespace: string | undefined = ns, repoURL = repo): SyncRequest => ({ project: team.name, repoURL, server: IN_CLUSTER, namespace, group, kind });
+  const benign = sync('apps', 'Deployment');
+  const kinds: Array<[string, string, string]> = [
+    ['', 'Secret', 'a Secret with values in git'],
+    ['', 'Pod', 'a bare Pod'],
+    ['', 'Endpoints', 'Endpoints pointing a Service anywhere'],
+    ['discovery.k8s.io', 'EndpointSlice', 'an EndpointSlice pointing a Service anywhere'],
+    ['', 'ResourceQuota', 'its own quota'],
+    ['', 'LimitRange', 'its own limits'],
+    ['rbac.authorization.k8s.io', 'Role', 'a Role'],
+    ['rbac.authorization.k8s.io', 'RoleBinding', 'a RoleBinding'],
+    ['external-secrets.io', 'SecretStore', 'a SecretStore with other credentials'],
+    ['external-secrets.io', 'PushSecret', 'a PushSecret'],
+    ['generators.external-secrets.io', 'Password', 'an ESO generator'],
+    ['cert-manager.io', 'Certificate', 'a Certificate'],
+    ['cert-manager.io', 'Issuer', 'an Issuer'],
+    ['monitoring.coreos.com', 'ScrapeConfig', 'a ScrapeConfig'],
+    ['monitoring.coreos.com', 'Probe', 'a Probe'],
+    ['monitoring.coreos.com', 'AlertmanagerConfig', 'an AlertmanagerConfig'],
+    ['gateway.networking.k8s.io', 'Gateway', 'its own Gateway'],
+    ['gateway.networking.k8s.io', 'ReferenceGrant', 'a ReferenceGrant'],
+    ['gateway.networking.k8s.io', 'ListenerSet', 'a ListenerSet'],
+    ['gateway.networking.k8s.io', 'GRPCRoute', 'a GRPCRoute'],
+    ['gateway.networking.k8s.io', 'TLSRoute', 'a TLSRoute'],
+    ['argoproj.io', 'Application', 'an Application in another project'],
+  ];
+  return [
+    ...kinds.map(([group, kind, what]) => ({ name: `sync ${what}`, hostile: sync(group, kind), benign })),
+    ...[['rbac.authorization.k8s.io', 'ClusterRoleBinding'], ['', 'Namespace'], ['admissionregistration.k8s.io', 'ValidatingAdmissionPolicyBinding'], ['apiextensions.k8s.io', 'CustomResourceDefinition']]
+      .map(([group, kind]) => ({ name: `sync a cluster-scoped ${kind}`, hostile: sync(group, kind, undefined), benign })),
+    { name: 'sync into kube-system', hostile: sync('apps', 'Deployment', 'kube-system'), benign },
+    { name: `sync into ${PLATFORM_NAMESPACES.monitoring}`, hostile: sync('monitoring.coreos.com', 'PrometheusRule', PLATFORM_NAMESPACES.monitoring), benign: sync('monitoring.coreos.com', 'PrometheusRule') },
+    { name: 'sync from a repository the project does not list', hostile: sync('apps', 'Deployment', ns, 'https://github.com/attacker/manifests.git'), benign },
+  ];
+}
+
+/** Pods of the platform, as the charts label them (prometheus-operator, Argo CD, ECK, the Helm charts' defaults). */
+export function platformEndpoints(names: EnvironmentNames) {
+  const base = names.environment.vpcCidr.split('/')[0].split('.').map(Number);
+  let n = 10;
+  const ip = () => { n += 1; return `${base[0]}.${base[1]}.${Math.floor(n / 250)}.${n % 250}`; };
+  const pod = (name: string, namespace: string, labels: Record<string, string>): Endpoint => ({ name, namespace, labels, ip: ip() });
+  const N = PLATFORM_NAMESPACES;
+  return {
+    prometheus: pod('prometheus', N.monitoring, { 'app.kubernetes.io/name': 'prometheus' }),
+    alertmanager: pod('alertmanager', N.monitoring, { 'app.kubernetes.io/name': 'alertmanager' }),
+    grafana: pod('grafana', N.monitoring, { 'app.kubernetes.io/name': 'grafana' }),
+    argocdServer: pod('argocd-server', N.argocd, { 'app.kubernetes.io/name': 'argocd-server' }),
+    argocdRepoServer: pod('argocd-repo-server', N.argocd, { 'app.kubernetes.io/name': 'argocd-repo-server' }),
+    elasticsearch: pod('elasticsearch', N.logStore, { 'common.k8s.elastic.co/type': 'elasticsearch' }),
+    kibana: pod('kibana', N.logStore, { 'kibana.k8s.elastic.co/name': 'logs' }),
+    fluentBit: pod('fluent-bit', N.logging, { 'app.kubernetes.io/name': 'fluent-bit' }),
+    esoWebhook: pod('external-secrets-webhook', N.externalSecrets, { 'app.kubernetes.io/name': 'external-secrets-webhook' }),
+    esoController: pod('external-secrets', N.externalSecrets, { 'app.kubernetes.io/name': 'external-secrets' }),
+    certManagerWebhook: pod('cert-manager-webhook', N.certManager, { 'app.kubernetes.io/name': 'webhook' }),
+    ingressController: pod('ingress-controller', N.ingress, { 'app.kubernetes.io/name': 'ingress-nginx' }),
+    externalDns: pod('external-dns', N.externalDns, { 'app.kubernetes.io/name': 'external-dns' }),
+    apiServer: { name: 'EKS control plane', ip: ip() } as Endpoint,
+    internet: { name: 'the internet', ip: '198.51.100.7' } as Endpoint,
+    teamPod: (team: TeamConfig, app = 'api') => pod(`${team.name}/${app}`, names.teamNamespace(team), { 'app.kubernetes.io/name': app }),
+  };
+}
+
+export function networkAttacks(names: EnvironmentNames, team: TeamConfig): NetworkAttack[] {
+  const p = platformEndpoints(names);
+  // One of the team's golden-path apps when it has any: their own NetworkPolicies apply too.
+  const mine = p.teamPod(team, team.apps[0]?.name ?? 'api');
+  const neighbour = p.teamPod(team, 'worker');
+  const other = names.teams.find((t) => t !== team);
+  const c = (from: Endpoint, to: Endpoint, port: number): Connection => ({ from, to, port });
+  const attacks: NetworkAttack[] = [
+    { name: 'a team pod queries Prometheus', hostile: c(mine, p.prometheus, 9090), benign: c(p.prometheus, mine, 8080) },
+    { name: 'a team pod silences alerts in Alertmanager', hostile: c(mine, p.alertmanager, 9093), benign: c(p.prometheus, p.alertmanager, 9093) },
+    { name: 'a team pod calls the Argo CD API', hostile: c(mine, p.argocdServer, 8080), benign: c(p.ingressController, p.argocdServer, 8080) },
+    { name: 'a team pod asks the Argo CD repo server for other repositories', hostile: c(mine, p.argocdRepoServer, 8081), benign: c(p.argocdServer, p.argocdRepoServer, 8081) },
+    { name: 'a team pod calls the secrets operator\'s webhook', hostile: c(mine, p.esoWebhook, 10250), benign: c(p.apiServer, p.esoWebhook, 10250) },
+    { name: 'a team pod reaches the secrets operator', hostile: c(mine, p.esoController, 8080), benign: c(p.prometheus, p.esoController, 8080) },
+    { name: 'a team pod calls the cert-manager webhook', hostile: c(mine, p.certManagerWebhook, 10250), benign: c(p.apiServer, p.certManagerWebhook, 10250) },
+    { name: 'a team pod talks to the ingress controller\'s pods directly', hostile: c(mine, p.ingressController, 10254), benign: c(p.internet, p.ingressController, 443) },
+    { name: 'the internet reaches Prometheus without the ingress controller', hostile: c(p.internet, p.prometheus, 9090), benign: c(p.ingressController, p.prometheus, 9090) },
+    { name: 'the internet reaches Grafana without the ingress controller', hostile: c(p.internet, p.grafana, 3000), benign: c(p.ingressController, p.grafana, 3000) },
+    { name: 'a compromised Grafana reaches a team\'s pods', hostile: c(p.grafana, mine, 8080), benign: c(p.ingressController, mine, 8080) },
+    { name: 'a compromised external-dns reaches Alertmanager', hostile: c(p.externalDns, p.alertmanager, 9093), benign: c(p.grafana, p.alertmanager, 9093) },
+    { name: 'a team pod reaches the internet directly', hostile: c(mine, p.internet, 443), benign: c(mine, neighbour, 8080) },
+  ];
+  if (names.platform.logging.backend === 'elasticsearch') {
+    attacks.push(
+      { name: 'a team pod reads Elasticsearch', hostile: c(mine, p.elasticsearch, 9200), benign: c(p.fluentBit, p.elasticsearch, 9200) },
+      { name: 'the internet reaches Kibana without the SSO in front', hostile: c(p.internet, p.kibana, 5601), benign: c(p.ingressController, p.kibana, 5601) },
+    );
+  }
+  if (other) attacks.push({ name: `a team pod reaches another team's pod (${other.name})`, hostile: c(mine, p.teamPod(other), 8080), benign: c(mine, neighbour, 8080) });
+  return attacks;
+}
