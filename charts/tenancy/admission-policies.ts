@@ -155,7 +155,7 @@ function teamAlerts(): GuardrailPolicy {
     validations: [{
       expression: '!variables.unlabelled',
       messageExpression: `'every alerting rule needs the label ${TEAM_ALERT_LABEL}: ' + params.data.team + ' (its alerts go to your team\\'s receivers, set in platform.yaml alerting.receivers[].team)'`,
-      message: `every alerting rule needs the label ${TEAM_ALERT_LABEL} set to your team's name`,
+      message: `an alerting rule lacks the label ${TEAM_ALERT_LABEL}: add ${TEAM_ALERT_LABEL}: <your team> to every alerting rule, so its alerts reach your team's receivers`,
       reason: 'Invalid',
     }],
   };
