@@ -24,7 +24,8 @@ describe.each(['dev', 'prod'])('ingress and certificates in %s', (env) => {
   it('issues from Let\'s Encrypt staging and production over HTTP-01, over DNS-01 on Route53, and from a private CA', () => {
     const issuers = Object.fromEntries(ofKind(objects, 'ClusterIssuer').map((i) => [i.metadata.name, i.spec]));
     expect(issuers['letsencrypt-staging'].acme.server).toContain('acme-staging-v02');
-    expect(issuers['letsencrypt-staging'].acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx' } } }]);
+    // ClusterIP: team namespaces refuse NodePort Services, and the solver runs in the namespace of the certificate.
+    expect(issuers['letsencrypt-staging'].acme.solvers).toEqual([{ http01: { ingress: { ingressClassName: 'nginx', serviceType: 'ClusterIP' } } }]);
     expect(issuers.letsencrypt.acme.server).toBe('https://acme-v02.api.letsencrypt.org/directory');
     expect(issuers['letsencrypt-dns'].acme.solvers).toEqual([{ dns01: { route53: { region: 'eu-west-1' } }, selector: { dnsZones: [domain] } }]);
     expect(issuers['private-ca'].ca).toEqual({ secretName: 'private-ca' });

@@ -58,6 +58,8 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
         cm: {
           url: `https://${host}`,
           'admin.enabled': false, // people log in with the IdP; break-glass is kubectl with an admin role
+          // Pinned (the 3.x default): admission tells the platform's objects from a team's by this annotation.
+          'application.resourceTrackingMethod': 'annotation',
           'oidc.config': [
             `name: ${idp.provider}`,
             `issuer: ${idp.issuerURL}`,

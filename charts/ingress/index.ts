@@ -119,7 +119,8 @@ export class IngressChart extends PlatformChart {
       metadata: { name },
       spec: { acme: { server, email: names.platform.certificates.acmeEmail, privateKeySecretRef: { name: `${name}-account-key` }, solvers: [solver] } },
     });
-    const http01 = { http01: { ingress: { ingressClassName: INGRESS_CLASS } } };
+    // The solver's Service defaults to NodePort, which team namespaces refuse (quota and admission).
+    const http01 = { http01: { ingress: { ingressClassName: INGRESS_CLASS, serviceType: 'ClusterIP' } } };
     acme(CLUSTER_ISSUERS.letsencryptStaging, ACME.staging, http01);
     acme(CLUSTER_ISSUERS.letsencrypt, ACME.production, http01);
     // DNS-01 through Route53 (the role infra binds to cert-manager): the only way to get wildcards.

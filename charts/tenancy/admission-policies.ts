@@ -27,6 +27,7 @@ type Validation = { expression: string; messageExpression?: string; message: str
 export interface GuardrailPolicy {
   readonly name: string;
   readonly resourceRules: ResourceRule[];
+  readonly matchConditions?: Array<{ name: string; expression: string }>;
   readonly variables?: Array<{ name: string; expression: string }>;
   readonly validations: Validation[];
   /** Reads the team's `platform-guardrails` ConfigMap as `params`. */
@@ -41,12 +42,18 @@ const rule = (apiGroup: string, resources: string[], operations = WRITE, version
 const cel = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
 const str = (s: string) => `'${s.replace(/'/g, "\\'")}'`;
 
-/** Images only from the allowed registries, pinned by tag or digest, never `latest`. */
-function imageSource(): GuardrailPolicy {
+/**
+ * Images only from the allowed registries, pinned by tag or digest, never `latest`. cert-manager's
+ * HTTP-01 solver pods (its own image, in the namespace of the certificate) are the one exception:
+ * only cert-manager's controller can create them.
+ */
+function imageSource(names: EnvironmentNames): GuardrailPolicy {
+  const certManager = names.workloadIdentity('cert-manager');
   const last = (i: string) => `${i}.split('/')[size(${i}.split('/')) - 1]`;
   return {
     name: 'platform-image-source',
     perTeam: true,
+    matchConditions: [{ name: 'not-the-acme-solver', expression: `request.userInfo.username != 'system:serviceaccount:${certManager.namespace}:${certManager.serviceAccount}'` }],
     resourceRules: [
       rule('', ['pods', 'pods/ephemeralcontainers']),
       rule('apps', ['deployments', 'statefulsets', 'daemonsets', 'replicasets']),
@@ -228,7 +235,7 @@ function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
 
 /** Every guardrail of an environment, in a stable order. */
 export function guardrailPolicies(names: EnvironmentNames): GuardrailPolicy[] {
-  return [imageSource(), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), ownedObjects(names)];
+  return [imageSource(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), ownedObjects(names)];
 }
 
 /** The policies and one binding each, matching every tenant namespace. */
@@ -244,6 +251,7 @@ export class TenantAdmissionPolicies extends Construct {
           failurePolicy: 'Fail',
           ...(policy.perTeam ? { paramKind: { apiVersion: 'v1', kind: 'ConfigMap' } } : {}),
           matchConstraints: { resourceRules: policy.resourceRules },
+          ...(policy.matchConditions ? { matchConditions: policy.matchConditions } : {}),
           ...(policy.variables ? { variables: policy.variables } : {}),
           validations: policy.validations,
         },

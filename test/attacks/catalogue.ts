@@ -88,6 +88,9 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   const quota = (owned: boolean) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: meta('team-quota', owned ? { labels: { 'k8s-platform.io/owner': 'platform' } } : {}), spec: { hard: { pods: '50' } } });
   const configMap = (name: string, owned: boolean) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name, owned ? { labels: { 'k8s-platform.io/owner': 'platform' } } : {}), data: {} });
 
+  const identity = names.workloadIdentity('cert-manager');
+  const certManager: UserInfo = { username: `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${identity.namespace}`, 'system:authenticated'] };
+  const solver = { ...pod(), metadata: meta('cm-acme-http-solver-x7k2p'), spec: { containers: [{ name: 'acmesolver', image: 'quay.io/jetstack/cert-manager-acmesolver:v1.21.1' }] } };
   const exception = team.guardrails.registries[0];
   const othersException = names.teams.filter((t) => t !== team).flatMap((t) => t.guardrails.registries)
     .find((r) => !names.imageRegistries(team).includes(r));
@@ -112,6 +115,8 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'an ephemeral debug container from a foreign registry', policy: 'platform-image-source',
       hostile: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod('docker.io/nicolaka/netshoot:v0.13'), oldObject: pod(), userInfo: developer },
       benign: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod(`${ecr}/${team.name}/debug:1.0`), oldObject: pod(), userInfo: developer } },
+    { name: 'a Pod posing as cert-manager\'s ACME solver (its image, sent by the team)', policy: 'platform-image-source',
+      hostile: create('pods', solver, developer), benign: create('pods', solver, certManager) },
     { name: 'a Service of type ExternalName', policy: 'platform-service-exposure',
       hostile: create('services', { apiVersion: 'v1', kind: 'Service', metadata: meta('db'), spec: { type: 'ExternalName', externalName: `argocd-server.${PLATFORM_NAMESPACES.argocd}.svc.cluster.local` } }),
       benign: create('services', service({ type: 'ClusterIP' })) },
