@@ -8,6 +8,7 @@ import { Authorizer } from '../harness/rbac';
 import { AppProjectEvaluator } from '../harness/appproject';
 import { NetworkModel } from '../harness/network';
 import { admissionAttacks, networkAttacks, rbacAttacks, syncAttacks } from './catalogue';
+import { guardrailPolicies } from '../../charts/tenancy';
 
 describe.each(fixtureEnvironments())('$label', (env) => {
   const { names } = env;
@@ -16,6 +17,17 @@ describe.each(fixtureEnvironments())('$label', (env) => {
   const rbac = new Authorizer(objects);
   const projects = new AppProjectEvaluator(objects);
   const network = new NetworkModel(objects);
+
+  describe('the suite itself', () => {
+    it.each(guardrailPolicies(names).map((p) => [p.name] as const))('would fail if %s refused everything (its benign twins reach it)', (policy) => {
+      const refuseAll = objects.map((o) => (o.obj.kind === 'ValidatingAdmissionPolicy' && o.obj.metadata.name === policy
+        ? { ...o, obj: { ...o.obj, spec: { ...o.obj.spec, validations: [{ expression: 'false', message: 'refuses everything' }] } } } : o));
+      const broken = new AdmissionSimulator(refuseAll);
+      const twins = names.teams.flatMap((t) => admissionAttacks(names, t)).filter((a) => a.policy === policy);
+      expect(twins.length).toBeGreaterThan(0);
+      expect(twins.filter((a) => !broken.admit(a.benign).allowed).length).toBeGreaterThan(0);
+    });
+  });
 
   describe.each(names.teams.map((t) => [t.name, t] as const))('team %s', (_name, team) => {
     describe('admission (ValidatingAdmissionPolicies on the CEL engine)', () => {
