@@ -129,6 +129,9 @@ describe.each(fixtureEnvironments())('access in $label', (env) => {
       for (const verb of READ_VERBS) expect(authz.can(group, verb, '', 'secrets', team)).toBe(false);
       expect(authz.can(group, 'delete', 'apps', 'deployments', team)).toBe(false);
       expect(authz.can(group, 'create', '', 'pods/exec', team)).toBe(false);
+      // Viewers are often every engineer: in production they see no pod output either.
+      expect(authz.can(group, 'get', '', 'pods/log', team)).toBe(!production);
+      expect(authz.can(group, 'get', '', 'pods', team)).toBe(true);
     }
     if (identity.viewerGroups.length === 0) expect(ofKind(objects, 'ClusterRoleBinding').filter((b) => b.roleRef.name === 'platform:viewer')).toEqual([]);
   });

@@ -90,7 +90,11 @@ export class PlatformAccess extends Construct {
     new k8s.KubeClusterRole(this, 'team-developer', { metadata: { name: ROLE_NAMES.teamDeveloper }, rules: TEAM_DEVELOPER_RULES });
     new k8s.KubeClusterRole(this, 'team-debugger', { metadata: { name: ROLE_NAMES.teamDebugger }, rules: TEAM_DEBUG_RULES });
     new k8s.KubeClusterRole(this, 'team-reader', { metadata: { name: ROLE_NAMES.teamReader }, rules: TEAM_READER_RULES });
-    new k8s.KubeClusterRole(this, 'viewer', { metadata: { name: ROLE_NAMES.viewer }, rules: VIEWER_RULES });
+    // Viewers are often every engineer, team members too: in production no pod output (it may carry a Secret).
+    const viewerRules = names.environment.production
+      ? VIEWER_RULES.map((r) => ({ ...r, resources: r.resources!.filter((x) => x !== 'pods/log') }))
+      : VIEWER_RULES;
+    new k8s.KubeClusterRole(this, 'viewer', { metadata: { name: ROLE_NAMES.viewer }, rules: viewerRules });
 
     new k8s.KubeClusterRoleBinding(this, 'admins', {
       metadata: { name: 'platform:admins' },

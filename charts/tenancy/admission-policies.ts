@@ -201,6 +201,56 @@ function teamHosts(): GuardrailPolicy {
   };
 }
 
+/** Secrets only through the team's own SecretStore: never the platform's store, never a generator. */
+function externalSecrets(): GuardrailPolicy {
+  const storeKinds = (list: string) => `(has(object.spec.${list}) ? object.spec.${list}.filter(d, has(d.sourceRef) && has(d.sourceRef.storeRef) && has(d.sourceRef.storeRef.kind)).map(d, d.sourceRef.storeRef.kind) : [])`;
+  const generators = (list: string) => `(has(object.spec.${list}) && object.spec.${list}.exists(d, has(d.sourceRef) && has(d.sourceRef.generatorRef)))`;
+  return {
+    name: 'platform-external-secrets',
+    resourceRules: [rule('external-secrets.io', ['externalsecrets'])],
+    variables: [
+      { name: 'storeKinds', expression: cel(`(has(object.spec.secretStoreRef) && has(object.spec.secretStoreRef.kind) ? [object.spec.secretStoreRef.kind] : [])
+          + ${storeKinds('data')} + ${storeKinds('dataFrom')}`) },
+    ],
+    validations: [
+      {
+        expression: `!variables.storeKinds.exists(k, k == 'ClusterSecretStore')`,
+        message: 'an ExternalSecret in a team namespace reads through the team\'s store: use secretStoreRef {kind: SecretStore, name: team-secrets} and keep your secrets under your team\'s prefix',
+        reason: 'Forbidden',
+      },
+      {
+        expression: `!${generators('data')} && !${generators('dataFrom')}`,
+        message: 'generators are not offered to teams (they would mint credentials with the platform\'s identity): store the value under your team\'s prefix and read it through team-secrets',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
+/** Volumes only freshly provisioned: no claiming an existing volume (another team's retained data) by name. */
+function storage(): GuardrailPolicy {
+  return {
+    name: 'platform-storage',
+    resourceRules: [rule('', ['persistentvolumeclaims'])],
+    validations: [
+      {
+        // The volume binder (a kube-system controller) sets volumeName when it binds; a team may not.
+        expression: cel(`!has(object.spec.volumeName) || object.spec.volumeName == ''
+          || (request.operation == 'UPDATE' && has(oldObject.spec.volumeName) && oldObject.spec.volumeName == object.spec.volumeName)
+          || (has(request.userInfo.groups) && 'system:serviceaccounts:kube-system' in request.userInfo.groups)`),
+        message: 'spec.volumeName binds a claim to an existing volume, which may hold another team\'s data: leave it out and let the StorageClass provision a new volume',
+        reason: 'Forbidden',
+      },
+      {
+        expression: '!has(object.spec.dataSourceRef) || !has(object.spec.dataSourceRef.namespace) || object.spec.dataSourceRef.namespace == request.namespace',
+        messageExpression: `'a volume may only be restored from a source in ' + request.namespace + ': remove dataSourceRef.namespace'`,
+        message: 'a volume may only be restored from a source in its own namespace: remove dataSourceRef.namespace',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
 /**
  * NetworkPolicies, quotas, limits and the guardrail parameters the platform puts in a team
  * namespace stay as git says: only the platform's own principals change or delete them, and Argo CD
@@ -235,7 +285,7 @@ function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
 
 /** Every guardrail of an environment, in a stable order. */
 export function guardrailPolicies(names: EnvironmentNames): GuardrailPolicy[] {
-  return [imageSource(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), ownedObjects(names)];
+  return [imageSource(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), ownedObjects(names)];
 }
 
 /** The policies and one binding each, matching every tenant namespace. */

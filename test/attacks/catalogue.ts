@@ -91,6 +91,15 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   const identity = names.workloadIdentity('cert-manager');
   const certManager: UserInfo = { username: `system:serviceaccount:${identity.namespace}:${identity.serviceAccount}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${identity.namespace}`, 'system:authenticated'] };
   const solver = { ...pod(), metadata: meta('cm-acme-http-solver-x7k2p'), spec: { containers: [{ name: 'acmesolver', image: 'quay.io/jetstack/cert-manager-acmesolver:v1.21.1' }] } };
+  const externalSecret = (storeRef: Record<string, string>, dataExtra: Record<string, unknown> = {}) => ({
+    apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: meta('api-env'),
+    spec: { secretStoreRef: storeRef, target: { name: 'api-env' }, data: [{ secretKey: 'DATABASE_URL', remoteRef: { key: 'api/database-url' }, ...dataExtra }] },
+  });
+  const pvc = (spec: Record<string, unknown>) => ({
+    apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('data'),
+    spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } }, ...spec },
+  });
+  const volumeBinder: UserInfo = { username: 'system:serviceaccount:kube-system:persistent-volume-binder', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const exception = team.guardrails.registries[0];
   const othersException = names.teams.filter((t) => t !== team).flatMap((t) => t.guardrails.registries)
     .find((r) => !names.imageRegistries(team).includes(r));
@@ -149,6 +158,22 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'an Ingress that asks for a certificate for another name', policy: 'platform-team-hosts',
       hostile: create('ingresses', ingress(teamHost ?? 'unset', `auth.${names.environment.domain}`)),
       benign: create('ingresses', teamHost ? ingress(teamHost) : { ...ingress('x'), spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } }) },
+    { name: 'an ExternalSecret reading through the platform\'s ClusterSecretStore', policy: 'platform-external-secrets',
+      hostile: create('externalsecrets', externalSecret({ kind: 'ClusterSecretStore', name: 'platform' })), benign: create('externalsecrets', externalSecret({ kind: 'SecretStore', name: 'team-secrets' })) },
+    { name: 'an ExternalSecret pointing one key at the platform\'s store', policy: 'platform-external-secrets',
+      hostile: create('externalsecrets', externalSecret({ name: 'team-secrets' }, { sourceRef: { storeRef: { kind: 'ClusterSecretStore', name: 'platform' } } })),
+      benign: create('externalsecrets', externalSecret({ name: 'team-secrets' }, { sourceRef: { storeRef: { kind: 'SecretStore', name: 'team-secrets' } } })) },
+    { name: 'an ExternalSecret minting credentials with a generator', policy: 'platform-external-secrets',
+      hostile: create('externalsecrets', { ...externalSecret({ name: 'team-secrets' }), spec: { ...externalSecret({ name: 'team-secrets' }).spec, dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'ClusterGenerator', name: 'ecr' } } }] } }),
+      benign: create('externalsecrets', { ...externalSecret({ name: 'team-secrets' }), spec: { ...externalSecret({ name: 'team-secrets' }).spec, dataFrom: [{ extract: { key: 'api/config' } }] } }) },
+    { name: 'a claim on an existing volume by name (another team\'s retained data)', policy: 'platform-storage',
+      hostile: create('persistentvolumeclaims', pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), developer), benign: create('persistentvolumeclaims', pvc({}), developer) },
+    { name: 'a developer binding a pending claim to an existing volume', policy: 'platform-storage',
+      hostile: { operation: 'UPDATE', resource: 'persistentvolumeclaims', object: pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), oldObject: pvc({}), userInfo: developer },
+      benign: { operation: 'UPDATE', resource: 'persistentvolumeclaims', object: pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), oldObject: pvc({}), userInfo: volumeBinder } },
+    { name: 'a volume restored from another namespace\'s snapshot', policy: 'platform-storage',
+      hostile: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly', namespace: PLATFORM_NAMESPACES.monitoring } })),
+      benign: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly' } })) },
     { name: 'a developer opening the platform\'s default-deny NetworkPolicy', policy: 'platform-owned-objects',
       hostile: { operation: 'UPDATE', resource: 'networkpolicies', object: networkPolicy('default-deny', true, openAll), oldObject: networkPolicy('default-deny', true), userInfo: developer },
       benign: { operation: 'UPDATE', resource: 'networkpolicies', object: networkPolicy('api-ingress', false, openAll), oldObject: networkPolicy('api-ingress', false), userInfo: developer } },
