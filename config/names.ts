@@ -105,7 +105,10 @@ export class EnvironmentNames {
     return `${app.host ?? `${app.name}-${team.name}`}.${this.environment.domain}`;
   }
 
-  /** The hostnames a team may serve (Ingress hosts, HTTPRoute hostnames): those of its declared apps. */
+  /**
+   * The hostnames a team may serve (Ingress hosts, HTTPRoute hostnames), exact or `*.<zone>` for any
+   * name inside a zone: those of its declared apps.
+   */
   teamHosts(team: TeamConfig): string[] {
     return team.apps.map((a) => this.appHostname(team, a)).sort();
   }

@@ -101,6 +101,22 @@ describe.each(fixtureEnvironments())('isolation in $label', (env) => {
       }
     });
 
+    it('reads a `*.zone` host entry as every name inside the zone, not the zone itself nor look-alikes', () => {
+      const team = names.teams[0];
+      const ns = names.teamNamespace(team);
+      const zone = `${team.name}.apps.${names.environment.domain}`;
+      const withZone = objects.map((o) => (o.obj.kind === 'ConfigMap' && o.obj.metadata.name === GUARDRAILS_CONFIGMAP && o.obj.metadata.namespace === ns
+        ? { ...o, obj: { ...o.obj, data: { ...o.obj.data, hosts: `*.${zone}` } } } : o));
+      const admission = new AdmissionSimulator(withZone);
+      const route = (host: string) => admission.admit({ operation: 'CREATE', resource: 'httproutes', userInfo: teamUsers(team).argocd,
+        object: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'r', namespace: ns }, spec: { hostnames: [host] } } }).allowed;
+      expect(route(`api.${zone}`)).toBe(true);
+      expect(route(`a.b.${zone}`)).toBe(true);
+      expect(route(zone)).toBe(false);
+      expect(route(`api.${zone}.attacker.example`)).toBe(false);
+      expect(route(`api-${zone}`)).toBe(false);
+    });
+
     it('admits everything the platform itself puts in team namespaces, as Argo CD creates it', () => {
       const admission = new AdmissionSimulator(objects);
       const projects = new AppProjectEvaluator(objects);

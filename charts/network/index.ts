@@ -37,7 +37,10 @@ export interface PlatformAllowance {
 }
 
 const NS = PLATFORM_NAMESPACES;
-const fromIngress = inNamespace(NS.ingress);
+
+/** Where traffic from the internet comes in: the ingress controller's pods. The UIs admit it, and only it. */
+export const FRONT_DOOR = { namespace: NS.ingress, pods: { 'app.kubernetes.io/name': 'ingress-nginx' } } as const;
+const fromIngress = inNamespace(FRONT_DOOR.namespace, FRONT_DOOR.pods);
 
 export class PlatformNetworkChart extends PlatformChart {
   readonly wave = SYNC_WAVE.platformResources;
@@ -58,7 +61,7 @@ export class PlatformNetworkChart extends PlatformChart {
       ],
       [NS.logging]: [],
       [NS.nodeExporter]: [],
-      [NS.ingress]: [{ name: 'allow-from-anywhere', from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }],
+      [FRONT_DOOR.namespace]: [{ name: 'allow-from-anywhere', to: FRONT_DOOR.pods, from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] }],
       [NS.certManager]: [{ name: 'allow-webhook-from-api-server', to: { 'app.kubernetes.io/name': 'webhook' }, from: [fromApiServer], ports: tcp(10250) }],
       [NS.externalDns]: [],
       [NS.externalSecrets]: [{ name: 'allow-webhook-from-api-server', to: { 'app.kubernetes.io/name': 'external-secrets-webhook' }, from: [fromApiServer], ports: tcp(10250) }],

@@ -180,7 +180,8 @@ function teamHosts(): GuardrailPolicy {
       { name: 'requested', expression: cel(`object.kind == 'HTTPRoute'
           ? (has(object.spec.hostnames) ? object.spec.hostnames : [])
           : (has(object.spec.rules) ? object.spec.rules.map(r, has(r.host) ? r.host : '*') : [])`) },
-      { name: 'foreign', expression: `variables.requested.filter(h, !(h in variables.allowed))` },
+      // `*.zone` allows every name inside the zone (not the zone itself).
+      { name: 'foreign', expression: `variables.requested.filter(h, !variables.allowed.exists(a, a == h || (a.startsWith('*.') && h.endsWith(a.substring(1)))))` },
     ],
     validations: [
       {
@@ -193,7 +194,8 @@ function teamHosts(): GuardrailPolicy {
       },
       {
         // Certificates for TLS hosts come from the platform's ClusterIssuers: only for the team's names.
-        expression: `object.kind != 'Ingress' || !has(object.spec.tls) || object.spec.tls.all(t, !has(t.hosts) || t.hosts.all(h, h in variables.allowed))`,
+        expression: cel(`object.kind != 'Ingress' || !has(object.spec.tls) || object.spec.tls.all(t, !has(t.hosts)
+          || t.hosts.all(h, variables.allowed.exists(a, a == h || (a.startsWith('*.') && h.endsWith(a.substring(1))))))`),
         message: 'a TLS host is not one of this team\'s hosts: certificates are issued only for the hosts of the team\'s apps in platform.yaml',
         reason: 'Forbidden',
       },

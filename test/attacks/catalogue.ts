@@ -11,6 +11,7 @@
 import { EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { ARGOCD_CONTROLLER_USER } from '../../charts/gitops';
 import { TEAM_ALERT_LABEL } from '../../charts/monitoring';
+import { FRONT_DOOR } from '../../charts/network';
 import { AdmissionRequest, UserInfo } from '../harness/admission';
 import { RbacRequest } from '../harness/rbac';
 import { SyncRequest } from '../harness/appproject';
@@ -289,7 +290,7 @@ export function platformEndpoints(names: EnvironmentNames) {
     esoWebhook: pod('external-secrets-webhook', N.externalSecrets, { 'app.kubernetes.io/name': 'external-secrets-webhook' }),
     esoController: pod('external-secrets', N.externalSecrets, { 'app.kubernetes.io/name': 'external-secrets' }),
     certManagerWebhook: pod('cert-manager-webhook', N.certManager, { 'app.kubernetes.io/name': 'webhook' }),
-    ingressController: pod('ingress-controller', N.ingress, { 'app.kubernetes.io/name': 'ingress-nginx' }),
+    ingressController: pod('ingress-controller', FRONT_DOOR.namespace, { ...FRONT_DOOR.pods }),
     externalDns: pod('external-dns', N.externalDns, { 'app.kubernetes.io/name': 'external-dns' }),
     apiServer: { name: 'EKS control plane', ip: ip() } as Endpoint,
     internet: { name: 'the internet', ip: '198.51.100.7' } as Endpoint,
