@@ -101,6 +101,22 @@ describe.each(fixtureEnvironments())('isolation in $label', (env) => {
       }
     });
 
+    it('applies to team namespaces only, and refuses everything there when the guardrail parameters are missing', () => {
+      const team = names.teams[0];
+      const ns = names.teamNamespace(team);
+      const deployment = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace },
+        spec: { template: { spec: { containers: [{ name: 'api', image: `${names.ecrRegistry()}/${team.name}/api:1.0.0` }] } } } });
+      const create = (sim: AdmissionSimulator, namespace: string) => sim.admit({ operation: 'CREATE', resource: 'deployments', object: deployment(namespace), userInfo: teamUsers(team).argocd });
+      const admission = new AdmissionSimulator(objects);
+      expect(create(admission, ns).allowed).toBe(true);
+      const foreign = { ...deployment(PLATFORM_NAMESPACES.monitoring), spec: { template: { spec: { containers: [{ name: 'x', image: 'quay.io/prometheus/node-exporter:v1.9.1' }] } } } };
+      expect(admission.admit({ operation: 'CREATE', resource: 'deployments', object: foreign, userInfo: teamUsers(team).argocd }).allowed).toBe(true);
+      const withoutParams = new AdmissionSimulator(objects.filter((o) => !(o.obj.kind === 'ConfigMap' && o.obj.metadata.name === GUARDRAILS_CONFIGMAP)));
+      const refused = create(withoutParams, ns);
+      expect(refused.allowed).toBe(false);
+      expect(refused.messages.join()).toContain('no params found');
+    });
+
     it('reads a `*.zone` host entry as every name inside the zone, not the zone itself nor look-alikes', () => {
       const team = names.teams[0];
       const ns = names.teamNamespace(team);
