@@ -261,6 +261,8 @@ function storage(): GuardrailPolicy {
  */
 function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
   const platformGroups = ['system:masters', 'system:serviceaccounts:kube-system', ...names.platform.identity.adminGroups.map((g) => names.oidcGroup(g))];
+  // Break-glass IAM roles (aws.adminRoles) come in through EKS access entries as their STS session, without groups.
+  const adminSessions = names.platform.aws.adminRoles.map((r) => `arn:aws:sts::${names.platform.aws.accountId}:assumed-role/${r}/`);
   const tracking = (o: string) => `has(${o}.metadata.annotations) && '${ARGOCD_TRACKING_ANNOTATION}' in ${o}.metadata.annotations`;
   return {
     name: 'platform-owned-objects',
@@ -270,7 +272,8 @@ function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
       rule('networking.k8s.io', ['networkpolicies'], ['UPDATE', 'DELETE']),
     ],
     variables: [
-      { name: 'platformPrincipal', expression: `has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in [${platformGroups.map(str).join(', ')}])` },
+      { name: 'platformPrincipal', expression: cel(`(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in [${platformGroups.map(str).join(', ')}]))
+          || [${adminSessions.map(str).join(', ')}].exists(p, request.userInfo.username.startsWith(p))`) },
       { name: 'argocd', expression: `request.userInfo.username == ${str(ARGOCD_CONTROLLER_USER)}` },
       { name: 'sameTracker', expression: cel(`request.operation == 'DELETE' || (${tracking('oldObject')} && ${tracking('object')}
           && object.metadata.annotations['${ARGOCD_TRACKING_ANNOTATION}'] == oldObject.metadata.annotations['${ARGOCD_TRACKING_ANNOTATION}'])`) },

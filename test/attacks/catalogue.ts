@@ -100,6 +100,10 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('data'),
     spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } }, ...spec },
   });
+  const admin: UserInfo = names.platform.aws.adminRoles.length
+    ? { username: `arn:aws:sts::${names.platform.aws.accountId}:assumed-role/${names.platform.aws.adminRoles[0]}/break-glass`, groups: ['system:authenticated'] }
+    : { username: 'admin@example', groups: [`oidc:${names.platform.identity.adminGroups[0]}`, 'system:authenticated'] };
+  const platformAdmin: UserInfo = { username: 'oncall@example', groups: [`oidc:${names.platform.identity.adminGroups[0]}`, 'system:authenticated'] };
   const volumeBinder: UserInfo = { username: 'system:serviceaccount:kube-system:persistent-volume-binder', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const exception = team.guardrails.registries[0];
   const othersException = names.teams.filter((t) => t !== team).flatMap((t) => t.guardrails.registries)
@@ -184,9 +188,15 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'a developer deleting the team quota', policy: 'platform-owned-objects',
       hostile: { operation: 'DELETE', resource: 'resourcequotas', oldObject: quota(true), userInfo: developer },
       benign: { operation: 'DELETE', resource: 'configmaps', oldObject: configMap('api-config', false), userInfo: developer } },
+    { name: 'a developer raising the team quota', policy: 'platform-owned-objects',
+      hostile: { operation: 'UPDATE', resource: 'resourcequotas', object: { ...quota(true), spec: { hard: { pods: '5000' } } }, oldObject: quota(true), userInfo: developer },
+      benign: { operation: 'UPDATE', resource: 'resourcequotas', object: { ...quota(true), spec: { hard: { pods: '5000' } } }, oldObject: quota(true), userInfo: admin } },
     { name: 'a developer deleting the guardrail parameters', policy: 'platform-owned-objects',
       hostile: { operation: 'DELETE', resource: 'configmaps', oldObject: configMap('platform-guardrails', true), userInfo: developer },
       benign: { operation: 'UPDATE', resource: 'configmaps', object: configMap('api-config', false), oldObject: configMap('api-config', false), userInfo: developer } },
+    { name: 'a developer adding a registry to the team\'s guardrail parameters', policy: 'platform-owned-objects',
+      hostile: { operation: 'UPDATE', resource: 'configmaps', object: { ...configMap('platform-guardrails', true), data: { registries: 'docker.io' } }, oldObject: configMap('platform-guardrails', true), userInfo: developer },
+      benign: { operation: 'UPDATE', resource: 'configmaps', object: { ...configMap('platform-guardrails', true), data: { registries: 'docker.io' } }, oldObject: configMap('platform-guardrails', true), userInfo: platformAdmin } },
     { name: 'the team\'s repository taking over the platform\'s NetworkPolicy through Argo CD', policy: 'platform-owned-objects',
       hostile: { operation: 'UPDATE', resource: 'networkpolicies', object: tracked(networkPolicy('default-deny', true, openAll), teamTracker), oldObject: tracked(networkPolicy('default-deny', true), platformTracker), userInfo: argocd },
       benign: { operation: 'UPDATE', resource: 'networkpolicies', object: tracked(networkPolicy('default-deny', true), platformTracker), oldObject: tracked(networkPolicy('default-deny', true), platformTracker), userInfo: argocd } },
