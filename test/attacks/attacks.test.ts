@@ -7,7 +7,9 @@ import { AdmissionSimulator } from '../harness/admission';
 import { Authorizer } from '../harness/rbac';
 import { AppProjectEvaluator } from '../harness/appproject';
 import { NetworkModel } from '../harness/network';
-import { admissionAttacks, networkAttacks, rbacAttacks, syncAttacks } from './catalogue';
+import { admissionAttacks, argocdAttacks, networkAttacks, rbacAttacks, syncAttacks } from './catalogue';
+import { ArgoCdRbac } from '../harness/argocd-rbac';
+import { helmValues } from '../harness/platform';
 import { guardrailPolicies } from '../../charts/tenancy';
 
 describe.each(fixtureEnvironments())('$label', (env) => {
@@ -17,6 +19,8 @@ describe.each(fixtureEnvironments())('$label', (env) => {
   const rbac = new Authorizer(objects);
   const projects = new AppProjectEvaluator(objects);
   const network = new NetworkModel(objects);
+  const argocdValues = helmValues(objects, 'argocd') ?? objects.map((o) => o.obj).find((o) => o.kind === 'ApplicationSet' && o.metadata.name === 'argocd').spec.template.spec.source.helm.valuesObject;
+  const argocd = new ArgoCdRbac(objects, argocdValues);
 
   describe('the suite itself', () => {
     it.each(guardrailPolicies(names).map((p) => [p.name] as const))('would fail if %s refused everything (its benign twins reach it)', (policy) => {
@@ -61,6 +65,13 @@ describe.each(fixtureEnvironments())('$label', (env) => {
         for (const attack of syncAttacks(names, team)) expect(projects.refusal(attack.benign)).toMatch(/repository/);
       });
     }
+
+    describe('Argo CD RBAC', () => {
+      it.each(argocdAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
+        expect(argocd.allows(attack.hostile.groups, attack.hostile.resource, attack.hostile.action, attack.hostile.object)).toBe(false);
+        expect(argocd.allows(attack.benign.groups, attack.benign.resource, attack.benign.action, attack.benign.object)).toBe(true);
+      });
+    });
 
     describe('NetworkPolicy', () => {
       it.each(networkAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {

@@ -21,6 +21,8 @@ export interface AdmissionAttack { readonly name: string; readonly hostile: Admi
 export interface RbacAttack { readonly name: string; readonly group: string; readonly hostile: RbacRequest; readonly benign: RbacRequest }
 export interface SyncAttack { readonly name: string; readonly hostile: SyncRequest; readonly benign: SyncRequest }
 export interface Connection { readonly from: Endpoint; readonly to: Endpoint; readonly port: number }
+export interface ArgoCdRequest { readonly groups: string[]; readonly resource: string; readonly action: string; readonly object: string }
+export interface ArgoCdAttack { readonly name: string; readonly hostile: ArgoCdRequest; readonly benign: ArgoCdRequest }
 export interface NetworkAttack { readonly name: string; readonly hostile: Connection; readonly benign: Connection }
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -279,6 +281,34 @@ export function syncAttacks(names: EnvironmentNames, team: TeamConfig): SyncAtta
     { name: `sync into ${PLATFORM_NAMESPACES.monitoring}`, hostile: sync('monitoring.coreos.com', 'PrometheusRule', PLATFORM_NAMESPACES.monitoring), benign: sync('monitoring.coreos.com', 'PrometheusRule') },
     { name: 'sync from a repository the project does not list', hostile: sync('apps', 'Deployment', ns, 'https://github.com/attacker/manifests.git'), benign },
   ];
+}
+
+/** Requests to Argo CD's API (UI, CLI) by people. */
+export function argocdAttacks(names: EnvironmentNames, team: TeamConfig): ArgoCdAttack[] {
+  const own = `${team.name}/api`;
+  const other = names.teams.find((t) => t !== team);
+  const member = [team.groups[0]];
+  const outsider = ['contractors'];
+  const r = (groups: string[], resource: string, action: string, object = own): ArgoCdRequest => ({ groups, resource, action, object });
+  const attacks: ArgoCdAttack[] = [
+    { name: 'someone outside the platform\'s groups lists the team\'s applications', hostile: r(outsider, 'applications', 'get'), benign: r(member, 'applications', 'get') },
+    { name: 'someone outside the platform\'s groups reads the team\'s logs', hostile: r(outsider, 'logs', 'get'), benign: r(member, 'applications', 'sync') },
+    { name: 'a team member creates an Application (its own source and destination)', hostile: r(member, 'applications', 'create'), benign: r(member, 'applications', 'sync') },
+    { name: 'a team member deletes its Application (and everything it deployed)', hostile: r(member, 'applications', 'delete'), benign: r(member, 'applications', 'get') },
+    { name: 'a team member edits its project', hostile: r(member, 'projects', 'update', team.name), benign: r(member, 'applications', 'get') },
+    { name: 'a team member opens a web terminal', hostile: r(member, 'exec', 'create'), benign: r(member, 'applications', 'get') },
+    { name: 'a team member reads the repositories\' credentials', hostile: r(member, 'repositories', 'get', '*'), benign: r(member, 'applications', 'get') },
+    { name: 'a team member syncs a platform Application', hostile: r(member, 'applications', 'sync', 'platform/monitoring'), benign: r(member, 'applications', 'sync') },
+  ];
+  if (other) attacks.push({ name: `a team member syncs another team's Application (${other.name})`, hostile: r(member, 'applications', 'sync', `${other.name}/api`), benign: r(member, 'applications', 'sync') });
+  if (names.environment.production) {
+    attacks.push(
+      { name: 'a team member syncs local manifests over git in production (override)', hostile: r(member, 'applications', 'override'), benign: r(member, 'applications', 'sync') },
+      { name: 'a team member patches a live object with a resource action in production', hostile: r(member, 'applications', 'action/apps/Deployment/restart'), benign: r(member, 'applications', 'get') },
+      { name: 'a team member reads pod logs through Argo CD in production', hostile: r(member, 'logs', 'get'), benign: r(member, 'applications', 'get') },
+    );
+  }
+  return attacks;
 }
 
 /** Pods of the platform, as the charts label them (prometheus-operator, Argo CD, ECK, the Helm charts' defaults). */
