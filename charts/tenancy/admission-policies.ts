@@ -138,6 +138,14 @@ function metricsScraping(): GuardrailPolicy {
         reason: 'Forbidden',
       },
       {
+        // Rewriting the target address turns Prometheus into a proxy to anything it can reach.
+        expression: cel(`(object.kind == 'ServiceMonitor' ? (has(object.spec.endpoints) ? object.spec.endpoints : [])
+          : object.kind == 'PodMonitor' ? (has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []) : [])
+          .all(e, !has(e.relabelings) || !e.relabelings.exists(r, has(r.targetLabel) && r.targetLabel == '__address__'))`),
+        message: 'a monitor may not rewrite __address__ (Prometheus would scrape whatever it names): select your pods or Services and scrape their metrics port',
+        reason: 'Forbidden',
+      },
+      {
         expression: cel(`!has(object.spec.namespaceSelector)
           || ((!has(object.spec.namespaceSelector.any) || !object.spec.namespaceSelector.any)
               && (!has(object.spec.namespaceSelector.matchNames) || object.spec.namespaceSelector.matchNames.all(n, n == request.namespace)))`),
