@@ -14,6 +14,7 @@ import { AdmissionSimulator } from './harness/admission';
 import { AppProjectEvaluator } from './harness/appproject';
 import { NetworkModel } from './harness/network';
 import { teamUsers } from './attacks/catalogue';
+import { enforcedLevel, podSecurityViolations } from './harness/pod-security';
 
 /** Alertmanager's routing tree: which receivers get an alert with these labels. */
 function receiversFor(route: any, labels: Record<string, string>): string[] {
@@ -131,6 +132,16 @@ describe.each(fixtureEnvironments())('isolation in $label', (env) => {
       expect(route(zone)).toBe(false);
       expect(route(`api.${zone}.attacker.example`)).toBe(false);
       expect(route(`api-${zone}`)).toBe(false);
+    });
+
+    it('gives every pod template the platform puts in a team namespace a spec Pod Security restricted admits', () => {
+      const admission = new AdmissionSimulator(objects);
+      const templates = objects.map((o) => o.obj).filter((o) => teamNamespaces.has(o.metadata.namespace) && o.spec?.template?.spec);
+      for (const t of templates) {
+        const level = enforcedLevel(admission.namespaceLabels(t.metadata.namespace));
+        expect(level).toBe('restricted');
+        expect({ object: `${t.kind}/${t.metadata.name}`, violations: podSecurityViolations(t.spec.template.spec, level) }).toEqual({ object: `${t.kind}/${t.metadata.name}`, violations: [] });
+      }
     });
 
     it('admits everything the platform itself puts in team namespaces, as Argo CD creates it', () => {

@@ -7,7 +7,8 @@ import { AdmissionSimulator } from '../harness/admission';
 import { Authorizer } from '../harness/rbac';
 import { AppProjectEvaluator } from '../harness/appproject';
 import { NetworkModel } from '../harness/network';
-import { admissionAttacks, argocdAttacks, networkAttacks, rbacAttacks, syncAttacks } from './catalogue';
+import { admissionAttacks, argocdAttacks, networkAttacks, podSecurityAttacks, rbacAttacks, syncAttacks } from './catalogue';
+import { enforcedLevel, podSecurityViolations } from '../harness/pod-security';
 import { ArgoCdRbac } from '../harness/argocd-rbac';
 import { helmValues } from '../harness/platform';
 import { guardrailPolicies } from '../../charts/tenancy';
@@ -42,6 +43,15 @@ describe.each(fixtureEnvironments())('$label', (env) => {
         expect(hostile.messages.some((m) => m.startsWith(`${attack.policy}: `))).toBe(true);
         expect(hostile.messages.join('\n')).not.toMatch(/resulted in error|no params found/);
         expect(admission.admit(attack.benign)).toEqual({ allowed: true, messages: [], warnings: [] });
+      });
+    });
+
+    describe('Pod Security', () => {
+      it.each(podSecurityAttacks(names, team).map((a) => [a.name, a] as const))('refuses a pod that would %s; admits its twin', (_n, attack) => {
+        const level = enforcedLevel(admission.namespaceLabels(attack.namespace));
+        expect(level).toBe('restricted');
+        expect(podSecurityViolations(attack.hostile, level)).not.toEqual([]);
+        expect(podSecurityViolations(attack.benign, level)).toEqual([]);
       });
     });
 

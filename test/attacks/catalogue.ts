@@ -6,6 +6,8 @@
  *   admission   the request reaches the API server (a developer with RBAC, or Argo CD syncing the team's repo)
  *   rbac        a person in a team group calls the API
  *   appproject  Argo CD syncs the team's repository through the team's AppProject
+ *   podsecurity Pod Security admission of the team's namespace
+ *   argocd      a person calls Argo CD's API
  *   network     a pod opens a connection
  */
 import { EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
@@ -16,6 +18,7 @@ import { AdmissionRequest, UserInfo } from '../harness/admission';
 import { RbacRequest } from '../harness/rbac';
 import { SyncRequest } from '../harness/appproject';
 import { Endpoint } from '../harness/network';
+import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../../charts/lib/pod-security';
 
 export interface AdmissionAttack { readonly name: string; readonly hostile: AdmissionRequest; readonly benign: AdmissionRequest; readonly policy: string }
 export interface RbacAttack { readonly name: string; readonly group: string; readonly hostile: RbacRequest; readonly benign: RbacRequest }
@@ -23,6 +26,7 @@ export interface SyncAttack { readonly name: string; readonly hostile: SyncReque
 export interface Connection { readonly from: Endpoint; readonly to: Endpoint; readonly port: number }
 export interface ArgoCdRequest { readonly groups: string[]; readonly resource: string; readonly action: string; readonly object: string }
 export interface ArgoCdAttack { readonly name: string; readonly hostile: ArgoCdRequest; readonly benign: ArgoCdRequest }
+export interface PodSecurityAttack { readonly name: string; readonly namespace: string; readonly hostile: any; readonly benign: any }
 export interface NetworkAttack { readonly name: string; readonly hostile: Connection; readonly benign: Connection }
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -287,6 +291,31 @@ export function syncAttacks(names: EnvironmentNames, team: TeamConfig): SyncAtta
     { name: `sync into ${PLATFORM_NAMESPACES.monitoring}`, hostile: sync('monitoring.coreos.com', 'PrometheusRule', PLATFORM_NAMESPACES.monitoring), benign: sync('monitoring.coreos.com', 'PrometheusRule') },
     { name: 'sync from a repository the project does not list', hostile: sync('apps', 'Deployment', ns, 'https://github.com/attacker/manifests.git'), benign },
   ];
+}
+
+/** Pod specs a team could ship (in a Deployment, Job, ...), against Pod Security of its namespace. */
+export function podSecurityAttacks(names: EnvironmentNames, team: TeamConfig): PodSecurityAttack[] {
+  const namespace = names.teamNamespace(team);
+  const image = `${names.ecrRegistry()}/${team.name}/api:1.4.2`;
+  const container = (sc: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
+    ({ name: 'api', image, securityContext: { ...RESTRICTED_CONTAINER_SECURITY_CONTEXT, ...sc }, ...extra });
+  const spec = (extra: Record<string, unknown> = {}, c = container()) =>
+    ({ securityContext: RESTRICTED_POD_SECURITY_CONTEXT, containers: [c], volumes: [{ name: 'tmp', emptyDir: {} }], ...extra });
+  const benign = spec();
+  const cases: Array<[string, any]> = [
+    ['mount the node\'s filesystem (hostPath)', spec({ volumes: [{ name: 'root', hostPath: { path: '/' } }] })],
+    ['join the node\'s network (hostNetwork)', spec({ hostNetwork: true })],
+    ['see the node\'s processes (hostPID)', spec({ hostPID: true })],
+    ['run a privileged container', spec({}, container({ privileged: true, allowPrivilegeEscalation: true }))],
+    ['add SYS_ADMIN', spec({}, container({ capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } }))],
+    ['keep NET_RAW (ARP spoofing on the node)', spec({}, container({ capabilities: { add: ['NET_RAW'] } }))],
+    ['run as root', spec({ securityContext: { ...RESTRICTED_POD_SECURITY_CONTEXT, runAsNonRoot: false, runAsUser: 0 } }, container({ runAsNonRoot: false, runAsUser: 0 }))],
+    ['escalate privileges (setuid binaries)', spec({}, container({ allowPrivilegeEscalation: true }))],
+    ['run without a seccomp profile', spec({ securityContext: { runAsNonRoot: true, seccompProfile: { type: 'Unconfined' } } })],
+    ['bind a port on the node (hostPort)', spec({}, container({}, { ports: [{ containerPort: 8080, hostPort: 8080 }] }))],
+    ['change kernel settings (sysctl)', spec({ securityContext: { ...RESTRICTED_POD_SECURITY_CONTEXT, sysctls: [{ name: 'kernel.core_pattern', value: '|/tmp/x' }] } })],
+  ];
+  return cases.map(([name, hostile]) => ({ name, namespace, hostile, benign }));
 }
 
 /** Requests to Argo CD's API (UI, CLI) by people. */
