@@ -9,23 +9,17 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, loadPlatformConfig, PlatformNames } from './config';
-import { renderEnvironment } from './charts/platform';
 import { DistDirectory } from './charts/lib/dist-directory';
+import { isEnvironmentWorker, renderEnvironments, runEnvironmentWorker } from './charts/lib/environment-workers';
 
-export function main(env: NodeJS.ProcessEnv = process.env): number {
+export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const configFile = env.PLATFORM_CONFIG ?? 'platform.yaml';
   const dist = new DistDirectory(env.PLATFORM_DIST ?? 'dist');
   const staging = env.CDK8S_OUTDIR ?? 'cdk8s.out';
+  let rendered: Map<string, Map<string, string>>;
   try {
     const names = new PlatformNames(loadPlatformConfig(configFile));
-    const rendered = new Map(names.environments.map((e) => [e.env, renderEnvironment(e)]));
-    fs.rmSync(staging, { recursive: true, force: true });
-    fs.mkdirSync(staging, { recursive: true });
-    for (const [env, files] of rendered) {
-      fs.writeFileSync(path.join(staging, `${env}.k8s.yaml`), [...files.values()].join('---\n'));
-    }
-    dist.publish(rendered);
-    return 0;
+    rendered = await renderEnvironments(configFile, names, __filename, env);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`error: ${e.message}\nNothing was written; ${dist.root}/ is unchanged.\n`);
@@ -34,8 +28,25 @@ export function main(env: NodeJS.ProcessEnv = process.env): number {
     }
     return 1;
   }
+  try {
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.mkdirSync(staging, { recursive: true });
+    for (const [env, files] of rendered) {
+      fs.writeFileSync(path.join(staging, `${env}.k8s.yaml`), [...files.values()].join('---\n'));
+    }
+    // stderr: the cdk8s CLI swallows the app's stdout.
+    for (const p of dist.publish(rendered)) {
+      process.stderr.write(`${p.dir}: ${p.objects} objects (${p.written} files written, ${p.removed} removed)\n`);
+    }
+    return 0;
+  } catch (e) {
+    process.stderr.write(`error: writing failed, ${dist.root}/ may be partly updated; run the synth again: ${(e as Error).message}\n`);
+    return 1;
+  }
 }
 
-if (require.main === module) {
-  process.exitCode = main();
+if (isEnvironmentWorker()) {
+  runEnvironmentWorker();
+} else if (require.main === module) {
+  void main().then((code) => { process.exitCode = code; });
 }

@@ -2,8 +2,8 @@
  * The Prometheus project's own checkers over what the platform emits: `promtool check rules` on
  * every PrometheusRule (handed `{groups: spec.groups}`, the rule-file shape promtool reads) and
  * `amtool check-config` on every Alertmanager config (kube-prometheus-stack's
- * `alertmanager.config` in an Argo CD Application's Helm values, or an `alertmanager.yaml` key of
- * a Secret). Both tools come from Debian's prometheus and prometheus-alertmanager packages.
+ * `alertmanager.config` in the Helm values of an Argo CD Application or ApplicationSet template,
+ * or an `alertmanager.yaml` key of a Secret). Both tools come from Debian's prometheus and prometheus-alertmanager packages.
  */
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -14,6 +14,8 @@ import { objectName } from './readiness';
 
 export interface ToolFinding {
   readonly tool: 'promtool' | 'amtool';
+  /** A warning when the tool is older than the config it reads (a field it does not know). */
+  readonly severity: 'error' | 'warning';
   /** Kind/namespace/name of the object the config came from. */
   readonly object: string;
   readonly file?: string;
@@ -37,12 +39,17 @@ export const missingToolMessage = (tool: keyof typeof TOOL_PACKAGES, what: strin
 
 interface Source { readonly obj: any; readonly file?: string }
 
+let amtoolVersionLine: string | undefined;
+const amtoolVersion = () => (amtoolVersionLine ??= /version (\S+)/.exec(runTool('amtool', ['--version']).output)?.[0].replace('version ', 'amtool ') ?? 'amtool');
+
 /** Every Alertmanager config in a set of objects, with the object it came from. */
 export function alertmanagerConfigs(objects: Source[]): Array<Source & { config: unknown }> {
   return objects.flatMap(({ obj, file }) => {
-    if (obj?.kind === 'Application') {
-      const sources = [obj.spec?.source, ...(obj.spec?.sources ?? [])].filter(Boolean);
-      return sources.map((s: any) => s.helm?.valuesObject?.alertmanager?.config).filter(Boolean).map((config: unknown) => ({ obj, file, config }));
+    if (obj?.kind === 'Application' || obj?.kind === 'ApplicationSet') {
+      const spec = obj.kind === 'Application' ? obj.spec : obj.spec?.template?.spec;
+      const sources = [spec?.source, ...(spec?.sources ?? [])].filter(Boolean);
+      const values = (s: any) => s.helm?.valuesObject ?? (typeof s.helm?.values === 'string' ? yaml.load(s.helm.values) : undefined);
+      return sources.map((s: any) => values(s)?.alertmanager?.config).filter(Boolean).map((config: unknown) => ({ obj, file, config }));
     }
     if (obj?.kind === 'Secret') {
       const text = obj.stringData?.['alertmanager.yaml']
@@ -67,6 +74,14 @@ function problemOf(output: string, tmpFile: string): string {
   return lines.join('; ') || output;
 }
 
+/** The config with every `<name>_file: path` replaced by `<name>: <placeholder URL>`. */
+function withInlineField(node: unknown, fileField: string): unknown {
+  if (Array.isArray(node)) return node.map((x) => withInlineField(x, fileField));
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node as Record<string, unknown>).map(([k, v]) =>
+    (k === fileField ? [fileField.replace(/_file$/, ''), 'https://placeholder.invalid/'] : [k, withInlineField(v, fileField)])));
+}
+
 /** Runs promtool and amtool over the objects; tools that are missing are the caller's to report. */
 export function checkWithPrometheusTools(objects: Source[], tools: { promtool: boolean; amtool: boolean }): { findings: ToolFinding[]; rules: number; alertmanagers: number } {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'platform-check-'));
@@ -83,7 +98,7 @@ export function checkWithPrometheusTools(objects: Source[], tools: { promtool: b
       if (!runTool('promtool', ['check', 'rules', ...files]).ok) {
         rules.forEach((r, i) => {
           const res = runTool('promtool', ['check', 'rules', files[i]]);
-          if (!res.ok) findings.push({ tool: 'promtool', object: objectName(r.obj), file: r.file, problem: problemOf(res.output, files[i]) });
+          if (!res.ok) findings.push({ tool: 'promtool', severity: 'error', object: objectName(r.obj), file: r.file, problem: problemOf(res.output, files[i]) });
         });
       }
     }
@@ -91,9 +106,24 @@ export function checkWithPrometheusTools(objects: Source[], tools: { promtool: b
     if (tools.amtool) {
       configs.forEach((c, i) => {
         const f = path.join(work, `alertmanager-${i}.yaml`);
-        fs.writeFileSync(f, yaml.dump(c.config));
-        const res = runTool('amtool', ['check-config', f]);
-        if (!res.ok) findings.push({ tool: 'amtool', object: objectName(c.obj), file: c.file, problem: problemOf(res.output, f) });
+        // Debian's amtool 0.25 predates some `*_file` fields the pinned Alertmanager reads (webhook
+        // url_file). For such a field, check the rest of the config with the inline field in its
+        // place (a placeholder URL), and say so as a warning.
+        let config = c.config;
+        const replaced: string[] = [];
+        for (;;) {
+          fs.writeFileSync(f, yaml.dump(config));
+          const res = runTool('amtool', ['check-config', f]);
+          const unknownField = /field (\S+_file) not found in type/.exec(res.output)?.[1];
+          if (!res.ok && unknownField && !replaced.includes(unknownField)) {
+            replaced.push(unknownField);
+            config = withInlineField(config, unknownField);
+            continue;
+          }
+          if (!res.ok) findings.push({ tool: 'amtool', severity: 'error', object: objectName(c.obj), file: c.file, problem: problemOf(res.output, f) });
+          else if (replaced.length) findings.push({ tool: 'amtool', severity: 'warning', object: objectName(c.obj), file: c.file, problem: `${amtoolVersion()} does not know ${replaced.join(', ')} (newer Alertmanager): checked the rest, with a placeholder ${replaced.map((r) => r.replace(/_file$/, '')).join(', ')} in its place` });
+          break;
+        }
       });
     }
     return { findings, rules: rules.length, alertmanagers: configs.length };

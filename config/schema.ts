@@ -227,6 +227,19 @@ export const platformSchema = z.strictObject({
   }).default({ backend: 'aws-secrets-manager' }),
   alerting: z.strictObject({
     receivers: z.array(receiver).min(1),
+    /**
+     * The SMTP relay Alertmanager sends e-mail through; required when a receiver has type email
+     * (Alertmanager refuses an email receiver without one). No default. The password is each email
+     * receiver's `secret`.
+     */
+    smtp: z.strictObject({
+      /** host:port of the relay, e.g. email-smtp.eu-west-1.amazonaws.com:587 (STARTTLS is required). */
+      smarthost: z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?:[0-9]{1,5}$/, { error: 'host:port of an SMTP relay' }),
+      /** Sender address of the alert e-mails. */
+      from: z.email({ error: 'a sender e-mail address' }),
+      /** User name for SMTP authentication. Default: none (the relay accepts the platform unauthenticated). */
+      username: z.string().min(1).optional(),
+    }).optional(),
   }),
   logging: z.strictObject({
     /** `elasticsearch`: ECK-managed in the cluster. `opensearch`: an AWS OpenSearch domain created by infra. Default elasticsearch. */
@@ -257,7 +270,7 @@ export const RESERVED_NAMESPACES = [
 type RawPlatform = {
   environments: Array<{ name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[]; production: boolean }>;
   teams: Array<{ name: string; environments?: string[]; execIn: string[]; apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number }> }>;
-  alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; team?: string }> };
+  alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; team?: string }>; smtp?: unknown };
   secrets: { backend: string; vaultServer?: string; azureVaultUrl?: string; azureTenantId?: string };
   identity: { provider: string; hostedUiDomain?: string };
 };
@@ -336,6 +349,10 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
   cfg.alerting.receivers.forEach((r, i) => {
     if ((r.type === 'slack' || r.type === 'email') && !r.target) issue(['alerting', 'receivers', i, 'target'], `a ${r.type === 'slack' ? 'Slack channel' : 'recipient address'} for a ${r.type} receiver`, undefined);
   });
+  const emailReceiver = cfg.alerting.receivers.findIndex((r) => r.type === 'email');
+  if (emailReceiver >= 0 && !cfg.alerting.smtp) {
+    issue(['alerting', 'smtp'], `an SMTP relay (smarthost, from) for the email receiver alerting.receivers[${emailReceiver}]`, undefined);
+  }
 
   if (cfg.identity.provider === 'cognito' && !cfg.identity.hostedUiDomain) issue(['identity', 'hostedUiDomain'], 'the Cognito hosted UI domain when provider is cognito', undefined);
   if (cfg.secrets.backend === 'vault' && !cfg.secrets.vaultServer) issue(['secrets', 'vaultServer'], 'the Vault address when backend is vault', undefined);

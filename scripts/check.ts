@@ -54,7 +54,7 @@ export function runCheck(options: CheckOptions = {}): number {
   let warnings = 0;
   const line = (s: string) => out(`${s}\n`);
   /** Something we could not check: a warning locally, an error in CI. */
-  const unchecked = (message: string) => { if (ci) errors++; else warnings++; line(`${ci ? 'error' : 'warning'}: ${message}`); };
+  const couldNotCheck = (message: string) => { if (ci) errors++; else warnings++; line(`${ci ? 'error' : 'warning'}: ${message}`); };
 
   // 1. config
   let names: PlatformNames | undefined;
@@ -90,7 +90,7 @@ export function runCheck(options: CheckOptions = {}): number {
   // 3. schemas and CEL rules
   const schemas = locateSchemas(env);
   if (!schemas.found) {
-    unchecked(schemas.message);
+    couldNotCheck(schemas.message);
   } else {
     let validator = validators.get(schemas.dir);
     if (!validator) validators.set(schemas.dir, validator = new ManifestValidator(schemas.dir));
@@ -103,13 +103,15 @@ export function runCheck(options: CheckOptions = {}): number {
   // 4, 5. promtool and amtool
   const tools = options.tools ?? { promtool: toolAvailable('promtool'), amtool: toolAvailable('amtool') };
   const result = checkWithPrometheusTools(manifests, tools);
-  if (!tools.promtool) unchecked(missingToolMessage('promtool', `${result.rules} PrometheusRules`));
-  if (!tools.amtool) unchecked(missingToolMessage('amtool', `${result.alertmanagers} Alertmanager configs`));
-  errors += result.findings.length;
-  const failed = (tool: string) => result.findings.filter((f) => f.tool === tool).length;
-  if (tools.promtool) line(`promtool   ${result.rules - failed('promtool')} of ${result.rules} PrometheusRules pass \`promtool check rules\``);
-  if (tools.amtool) line(`amtool     ${result.alertmanagers - failed('amtool')} of ${result.alertmanagers} Alertmanager configs pass \`amtool check-config\``);
-  for (const f of result.findings) line(`  ${f.object}${f.file ? ` (${f.file})` : ''}: ${f.tool}: ${f.problem}`);
+  if (!tools.promtool) couldNotCheck(missingToolMessage('promtool', `${result.rules} PrometheusRules`));
+  if (!tools.amtool) couldNotCheck(missingToolMessage('amtool', `${result.alertmanagers} Alertmanager configs`));
+  errors += result.findings.filter((f) => f.severity === 'error').length;
+  warnings += result.findings.filter((f) => f.severity === 'warning').length;
+  const count = (tool: string, severity: string) => result.findings.filter((f) => f.tool === tool && f.severity === severity).length;
+  const partly = (tool: string) => (count(tool, 'warning') ? ` (${count(tool, 'warning')} with fields the tool is too old to know)` : '');
+  if (tools.promtool) line(`promtool   ${result.rules - count('promtool', 'error')} of ${result.rules} PrometheusRules pass \`promtool check rules\``);
+  if (tools.amtool) line(`amtool     ${result.alertmanagers - count('amtool', 'error')} of ${result.alertmanagers} Alertmanager configs pass \`amtool check-config\`${partly('amtool')}`);
+  for (const f of result.findings) line(`  ${f.severity === 'warning' ? 'warning: ' : ''}${f.object}${f.file ? ` (${f.file})` : ''}: ${f.tool}: ${f.problem}`);
 
   // 6. is dist/ a fresh synth of the config?
   if (names && targets.length === 1 && path.resolve(targets[0]) === path.resolve(defaultDist)) {

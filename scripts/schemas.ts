@@ -6,11 +6,14 @@
  *
  *   SCHEMAS_BASE_URL  where raw files are served as <base>/<repo>/<commit>/<path>
  *                     (default https://raw.githubusercontent.com; a mirror works the same)
+ *
+ * `npm run schemas -- --check` downloads nothing: it says which folder will be used, or, in one
+ * line, that none is complete, and exits 1 (CI runs it first so a missing ../shared fails loudly).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { KUBERNETES_SCHEMAS, KUBERNETES_VERSIONS, PinnedFile, pinnedCrdFiles } from '../config/schemas';
-import { crdFile, k8sDefinitionsFile, SCHEMA_CACHE } from '../check/schema-files';
+import { crdFile, k8sDefinitionsFile, locateSchemas, pinnedSchemaPaths, SCHEMA_CACHE } from '../check/schema-files';
 
 export interface Download {
   readonly target: string;
@@ -52,7 +55,15 @@ export async function downloadSchemas(cacheDir = SCHEMA_CACHE, baseUrl = 'https:
   return written;
 }
 
-if (require.main === module) {
+if (require.main === module && process.argv.includes('--check')) {
+  const location = locateSchemas();
+  if (location.found) {
+    process.stdout.write(`schemas: ${location.dir} holds all ${pinnedSchemaPaths().length} pinned files\n`);
+  } else {
+    process.stderr.write(`error: ${location.message}\n`);
+    process.exitCode = 1;
+  }
+} else if (require.main === module) {
   const total = pinnedDownloads(SCHEMA_CACHE).length;
   downloadSchemas(SCHEMA_CACHE, process.env.SCHEMAS_BASE_URL, (s) => process.stdout.write(s))
     .then((n) => process.stdout.write(`${path.relative(process.cwd(), SCHEMA_CACHE) || '.'}/: ${n} files downloaded, ${total - n} already there (${total} pinned)\n`))

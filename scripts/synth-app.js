@@ -43,4 +43,15 @@ function ensureBundle() {
 }
 
 ensureBundle();
-process.exitCode = require(bundle).main();
+require(bundle).main().then((code) => {
+  // The cdk8s CLI (it sets CDK8S_RECORD_CONSTRUCT_METADATA for its app) answers an app's non-zero
+  // exit with its own stack trace after our message (cdk8s-cli lib/cli/index.js prints e.stack).
+  // It also fails, with one line and exit 1 but no stack trace, when the app leaves no output
+  // folder: so on failure under the CLI we remove that folder and let the CLI report the failure.
+  if (code !== 0 && process.env.CDK8S_RECORD_CONSTRUCT_METADATA !== undefined && process.env.CDK8S_OUTDIR) {
+    fs.rmSync(process.env.CDK8S_OUTDIR, { recursive: true, force: true });
+    process.exitCode = 0;
+  } else {
+    process.exitCode = code;
+  }
+});

@@ -40,7 +40,11 @@ withTools('npm run check', () => {
       const { code, out, summary } = check(f, synthesizedDist(f));
       expect(out).toContain('fresh      ');
       expect(out).toMatch(/schemas +(\d+) of \1 objects valid for Kubernetes 1\.35\.0 and 1\.36\.0/);
-      expect(summary).toMatch(/^check passed: \d+ objects in .*, 0 errors, 0 warnings$/);
+      expect(summary).toMatch(/^check passed: \d+ objects in .*, 0 errors, \d+ warnings$/);
+      // The only warnings allowed: an Alertmanager field Debian's old amtool does not know yet.
+      const warnings = out.split('\n').filter((l) => /^\s*warning: /.test(l));
+      for (const w of warnings) expect(w).toMatch(/^ {2}warning: .*: amtool: amtool [\d.]+ does not know url_file \(newer Alertmanager\): checked the rest/);
+      expect(summary).toContain(`, ${warnings.length} warnings`);
       expect(code).toBe(0);
     });
   });

@@ -57,7 +57,10 @@ export function alertmanagerConfig(names: EnvironmentNames): Record<string, unkn
   const all = environmentReceivers(names);
   const receivers = all.filter((r) => r.team === undefined);
   const fallback = receivers.find((r) => r.severities.includes('warning')) ?? receivers[0];
+  const smtp = names.platform.alerting.smtp;
   return {
+    // E-mail receivers need the relay; the schema refuses an email receiver without one.
+    ...(smtp ? { global: { smtp_smarthost: smtp.smarthost, smtp_from: smtp.from, smtp_require_tls: true, ...(smtp.username ? { smtp_auth_username: smtp.username } : {}) } } : {}),
     route: {
       receiver: fallback.name,
       group_by: ['alertname', 'namespace'],
