@@ -261,6 +261,20 @@ function storage(): GuardrailPolicy {
   };
 }
 
+/** Disruption budgets that let a node drain: one that allows no eviction would stall every node upgrade. */
+function disruptionBudgets(): GuardrailPolicy {
+  return {
+    name: 'platform-disruption-budgets',
+    resourceRules: [rule('policy', ['poddisruptionbudgets'])],
+    validations: [{
+      expression: cel(`!(has(object.spec.maxUnavailable) && string(object.spec.maxUnavailable) in ['0', '0%'])
+        && !(has(object.spec.minAvailable) && string(object.spec.minAvailable) == '100%')`),
+      message: 'a PodDisruptionBudget must allow at least one pod to be evicted (maxUnavailable 0 or minAvailable 100% blocks node upgrades): use maxUnavailable: 1',
+      reason: 'Forbidden',
+    }],
+  };
+}
+
 /**
  * NetworkPolicies, quotas, limits and the guardrail parameters the platform puts in a team
  * namespace stay as git says: only the platform's own principals change or delete them, and Argo CD
@@ -298,7 +312,7 @@ function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
 
 /** Every guardrail of an environment, in a stable order. */
 export function guardrailPolicies(names: EnvironmentNames): GuardrailPolicy[] {
-  return [imageSource(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), ownedObjects(names)];
+  return [imageSource(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), disruptionBudgets(), ownedObjects(names)];
 }
 
 /** The policies and one binding each, matching every tenant namespace. */

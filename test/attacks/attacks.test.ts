@@ -88,6 +88,15 @@ describe.each(fixtureEnvironments())('$label', (env) => {
         expect(network.canReach(attack.hostile.from, attack.hostile.to, attack.hostile.port)).toBe(false);
         expect(network.canReach(attack.benign.from, attack.benign.to, attack.benign.port)).toBe(true);
       });
+
+      // A team may add NetworkPolicies of its own; one that opens all egress must not open the platform.
+      const openEgress = { folder: 'team-repo', obj: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+        metadata: { name: 'allow-all-egress', namespace: names.teamNamespace(team) }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] } } };
+      const withOpenEgress = new NetworkModel([...objects, openEgress]);
+      it.each(networkAttacks(names, team).filter((a) => a.fencedAtDestination).map((a) => [a.name, a] as const))('refuses even with the team\'s egress open: %s', (_n, attack) => {
+        expect(withOpenEgress.canReach(attack.hostile.from, attack.hostile.to, attack.hostile.port)).toBe(false);
+        expect(withOpenEgress.canReach(attack.benign.from, attack.benign.to, attack.benign.port)).toBe(true);
+      });
     });
   });
 });

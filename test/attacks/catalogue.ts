@@ -27,7 +27,13 @@ export interface Connection { readonly from: Endpoint; readonly to: Endpoint; re
 export interface ArgoCdRequest { readonly groups: string[]; readonly resource: string; readonly action: string; readonly object: string }
 export interface ArgoCdAttack { readonly name: string; readonly hostile: ArgoCdRequest; readonly benign: ArgoCdRequest }
 export interface PodSecurityAttack { readonly name: string; readonly namespace: string; readonly hostile: any; readonly benign: any }
-export interface NetworkAttack { readonly name: string; readonly hostile: Connection; readonly benign: Connection }
+export interface NetworkAttack {
+  readonly name: string;
+  readonly hostile: Connection;
+  readonly benign: Connection;
+  /** The destination's own namespace fence refuses it too, even if the team opened its own egress. */
+  readonly fencedAtDestination?: boolean;
+}
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 const DIGEST = `sha256:${'4f1c2d3e'.repeat(8)}`;
@@ -110,6 +116,7 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     ? { username: `arn:aws:sts::${names.platform.aws.accountId}:assumed-role/${names.platform.aws.adminRoles[0]}/break-glass`, groups: ['system:authenticated'] }
     : { username: 'admin@example', groups: [`oidc:${names.platform.identity.adminGroups[0]}`, 'system:authenticated'] };
   const platformAdmin: UserInfo = { username: 'oncall@example', groups: [`oidc:${names.platform.identity.adminGroups[0]}`, 'system:authenticated'] };
+  const pdb = (spec: Record<string, unknown>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, ...spec } });
   const volumeBinder: UserInfo = { username: 'system:serviceaccount:kube-system:persistent-volume-binder', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const exception = team.guardrails.registries[0];
   const othersException = names.teams.filter((t) => t !== team).flatMap((t) => t.guardrails.registries)
@@ -191,6 +198,12 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'a volume restored from another namespace\'s snapshot', policy: 'platform-storage',
       hostile: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly', namespace: PLATFORM_NAMESPACES.monitoring } })),
       benign: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly' } })) },
+    { name: 'a PodDisruptionBudget that allows no eviction (stalls node upgrades)', policy: 'platform-disruption-budgets',
+      hostile: create('poddisruptionbudgets', pdb({ maxUnavailable: 0 })), benign: create('poddisruptionbudgets', pdb({ maxUnavailable: 1 })) },
+    { name: 'a PodDisruptionBudget that keeps every pod (minAvailable 100%)', policy: 'platform-disruption-budgets',
+      hostile: create('poddisruptionbudgets', pdb({ minAvailable: '100%' })), benign: create('poddisruptionbudgets', pdb({ minAvailable: '50%' })) },
+    { name: 'a PodDisruptionBudget with maxUnavailable 0%', policy: 'platform-disruption-budgets',
+      hostile: create('poddisruptionbudgets', pdb({ maxUnavailable: '0%' })), benign: create('poddisruptionbudgets', pdb({ maxUnavailable: '25%' })) },
     { name: 'a developer opening the platform\'s default-deny NetworkPolicy', policy: 'platform-owned-objects',
       hostile: { operation: 'UPDATE', resource: 'networkpolicies', object: networkPolicy('default-deny', true, openAll), oldObject: networkPolicy('default-deny', true), userInfo: developer },
       benign: { operation: 'UPDATE', resource: 'networkpolicies', object: networkPolicy('api-ingress', false, openAll), oldObject: networkPolicy('api-ingress', false), userInfo: developer } },
@@ -381,12 +394,12 @@ export function networkAttacks(names: EnvironmentNames, team: TeamConfig): Netwo
   const other = names.teams.find((t) => t !== team);
   const c = (from: Endpoint, to: Endpoint, port: number): Connection => ({ from, to, port });
   const attacks: NetworkAttack[] = [
-    { name: 'a team pod queries Prometheus', hostile: c(mine, p.prometheus, 9090), benign: c(p.prometheus, mine, 8080) },
-    { name: 'a team pod silences alerts in Alertmanager', hostile: c(mine, p.alertmanager, 9093), benign: c(p.prometheus, p.alertmanager, 9093) },
-    { name: 'a team pod calls the Argo CD API', hostile: c(mine, p.argocdServer, 8080), benign: c(p.ingressController, p.argocdServer, 8080) },
-    { name: 'a team pod asks the Argo CD repo server for other repositories', hostile: c(mine, p.argocdRepoServer, 8081), benign: c(p.argocdServer, p.argocdRepoServer, 8081) },
+    { name: 'a team pod queries Prometheus', hostile: c(mine, p.prometheus, 9090), benign: c(p.prometheus, mine, 8080), fencedAtDestination: true },
+    { name: 'a team pod silences alerts in Alertmanager', hostile: c(mine, p.alertmanager, 9093), benign: c(p.prometheus, p.alertmanager, 9093), fencedAtDestination: true },
+    { name: 'a team pod calls the Argo CD API', hostile: c(mine, p.argocdServer, 8080), benign: c(p.ingressController, p.argocdServer, 8080), fencedAtDestination: true },
+    { name: 'a team pod asks the Argo CD repo server for other repositories', hostile: c(mine, p.argocdRepoServer, 8081), benign: c(p.argocdServer, p.argocdRepoServer, 8081), fencedAtDestination: true },
     { name: 'a team pod calls the secrets operator\'s webhook', hostile: c(mine, p.esoWebhook, 10250), benign: c(p.apiServer, p.esoWebhook, 10250) },
-    { name: 'a team pod reaches the secrets operator', hostile: c(mine, p.esoController, 8080), benign: c(p.prometheus, p.esoController, 8080) },
+    { name: 'a team pod reaches the secrets operator', hostile: c(mine, p.esoController, 8080), benign: c(p.prometheus, p.esoController, 8080), fencedAtDestination: true },
     { name: 'a team pod calls the cert-manager webhook', hostile: c(mine, p.certManagerWebhook, 10250), benign: c(p.apiServer, p.certManagerWebhook, 10250) },
     { name: 'a team pod talks to the ingress controller\'s pods directly', hostile: c(mine, p.ingressController, 10254), benign: c(p.internet, p.ingressController, 443) },
     { name: 'the internet reaches Prometheus without the ingress controller', hostile: c(p.internet, p.prometheus, 9090), benign: c(p.ingressController, p.prometheus, 9090) },
@@ -397,7 +410,7 @@ export function networkAttacks(names: EnvironmentNames, team: TeamConfig): Netwo
   ];
   if (names.platform.logging.backend === 'elasticsearch') {
     attacks.push(
-      { name: 'a team pod reads Elasticsearch', hostile: c(mine, p.elasticsearch, 9200), benign: c(p.fluentBit, p.elasticsearch, 9200) },
+      { name: 'a team pod reads Elasticsearch', hostile: c(mine, p.elasticsearch, 9200), benign: c(p.fluentBit, p.elasticsearch, 9200), fencedAtDestination: true },
       { name: 'the internet reaches Kibana without the SSO in front', hostile: c(p.internet, p.kibana, 5601), benign: c(p.ingressController, p.kibana, 5601) },
     );
   }
