@@ -1,7 +1,8 @@
 /**
  * Every third-party version the platform installs, in one place so an upgrade is one reviewed diff.
  * Helm charts are pinned to exact versions; Argo CD renders them in the cluster.
- * The CRD schemas the tests validate against (../shared/crds) are the same releases.
+ * The CRD schemas the tests validate against (../shared/crds) are the same releases; they are
+ * pinned, file by file, in config/schemas.ts: change both in one diff.
  */
 export interface HelmChartSource {
   readonly repoURL: string;

@@ -101,6 +101,24 @@ describeWithSchemas('schema validation like the API server', () => {
       expect(schemaValidator().validate(hostile)).toEqual([expect.stringMatching(/^\/spec\/rules\/0\/backendRefs\/0: Must have port for Service reference/)]);
     });
 
+    it('refuses a duplicate key in a list of type map, as the API server does, besides the CRD\'s own rule', () => {
+      const gateway = (...listeners: string[]) => ({
+        apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'ingress' },
+        spec: { gatewayClassName: 'eg', listeners: listeners.map((name, i) => ({ name, port: 80 + i, protocol: 'HTTP' })) },
+      });
+      expect(schemaValidator().validate(gateway('http', 'http'))).toEqual([
+        '/spec/listeners/1: duplicate entry ["http"] in a list of type map',
+        expect.stringMatching(/^\/spec\/listeners: Listener name must be unique within the Gateway \(CEL rule: /),
+      ]);
+      expect(schemaValidator().validate(gateway('http', 'http-alt'))).toEqual([]);
+    });
+
+    it('skips transition rules (oldSelf), which only apply to updates; the field is still checked against its schema', () => {
+      const gatewayClass = (controllerName: string) => ({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'eg' }, spec: { controllerName } });
+      expect(schemaValidator().validate(gatewayClass('gateway.envoyproxy.io/gatewayclass-controller'))).toEqual([]);
+      expect(schemaValidator().validate(gatewayClass('not a domain-prefixed path')).join('\n')).toContain('/spec/controllerName');
+    });
+
     it('refuses a cert-manager issuer that breaks its exactly-one rule', () => {
       const issuer = (venafi: object) => ({ apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'v' }, spec: { venafi: { zone: 'z', ...venafi } } });
       const tpp = { url: 'https://tpp.example.com/vedsdk', credentialsRef: { name: 'tpp' } };

@@ -54,16 +54,26 @@ export class DistDirectory {
    * folders that the config no longer has (dist/ is a pure function of platform.yaml).
    */
   publish(rendered: Map<string, Map<string, string>>): PublishedEnvironment[] {
+    const published = [...rendered].map(([env, files]) => this.publishEnvironment(env, files));
+    this.removeEnvironmentsExcept([...rendered.keys()]);
+    return published;
+  }
+
+  /** Make dist/<env> hold exactly `files`; environments are independent (worker threads each do one). */
+  publishEnvironment(env: string, files: Map<string, string>): PublishedEnvironment {
     fs.mkdirSync(this.root, { recursive: true });
-    const published = [...rendered].map(([env, files]) => this.update(env, files));
+    return this.update(env, files);
+  }
+
+  /** Remove environment folders not in `environments`, and staging folders of older versions of this writer. */
+  removeEnvironmentsExcept(environments: string[]): void {
+    if (!fs.existsSync(this.root)) return;
     for (const entry of fs.readdirSync(this.root, { withFileTypes: true })) {
-      // Environments no longer configured, and the staging folders of older versions of this writer.
       const leftover = entry.name.startsWith('.incoming-') || entry.name.startsWith('.outgoing-');
-      if (entry.isDirectory() && (leftover || (!entry.name.startsWith('.') && !rendered.has(entry.name)))) {
+      if (entry.isDirectory() && (leftover || (!entry.name.startsWith('.') && !environments.includes(entry.name)))) {
         fs.rmSync(path.join(this.root, entry.name), { recursive: true, force: true });
       }
     }
-    return published;
   }
 
   private update(env: string, files: Map<string, string>): PublishedEnvironment {
