@@ -53,7 +53,15 @@ function imageSource(names: EnvironmentNames): GuardrailPolicy {
   return {
     name: 'platform-image-source',
     perTeam: true,
-    matchConditions: [{ name: 'not-the-acme-solver', expression: `request.userInfo.username != 'system:serviceaccount:${certManager.namespace}:${certManager.serviceAccount}'` }],
+    matchConditions: [
+      { name: 'not-the-acme-solver', expression: `request.userInfo.username != 'system:serviceaccount:${certManager.namespace}:${certManager.serviceAccount}'` },
+      // Updates that leave the pod template alone (scaling an old ReplicaSet down, labels) pass: a
+      // rollout away from an image that is no longer allowed must never be blocked.
+      { name: 'pod-template-changed', expression: cel(`request.operation != 'UPDATE'
+          || (object.kind == 'Pod' ? object.spec != oldObject.spec
+            : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template != oldObject.spec.jobTemplate.spec.template
+            : object.spec.template != oldObject.spec.template)`) },
+    ],
     resourceRules: [
       rule('', ['pods', 'pods/ephemeralcontainers']),
       rule('apps', ['deployments', 'statefulsets', 'daemonsets', 'replicasets']),

@@ -117,6 +117,8 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     : { username: 'admin@example', groups: [`oidc:${names.platform.identity.adminGroups[0]}`, 'system:authenticated'] };
   const platformAdmin: UserInfo = { username: 'oncall@example', groups: [`oidc:${names.platform.identity.adminGroups[0]}`, 'system:authenticated'] };
   const pdb = (spec: Record<string, unknown>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, ...spec } });
+  const replicaSet = (image: string, replicas: number) => ({ ...deployment([image]), kind: 'ReplicaSet', metadata: meta('api-5d8f7'), spec: { ...deployment([image]).spec, replicas } });
+  const deploymentController: UserInfo = { username: 'system:serviceaccount:kube-system:deployment-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const volumeBinder: UserInfo = { username: 'system:serviceaccount:kube-system:persistent-volume-binder', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const exception = team.guardrails.registries[0];
   const othersException = names.teams.filter((t) => t !== team).flatMap((t) => t.guardrails.registries)
@@ -142,6 +144,10 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'an ephemeral debug container from a foreign registry', policy: 'platform-image-source',
       hostile: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod('docker.io/nicolaka/netshoot:v0.13'), oldObject: pod(), userInfo: developer },
       benign: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod(`${ecr}/${team.name}/debug:1.0`), oldObject: pod(), userInfo: developer } },
+    { name: 'a developer switching a running Deployment to a foreign image', policy: 'platform-image-source',
+      hostile: { operation: 'UPDATE', resource: 'deployments', object: deployment(['ghcr.io/someone/api:1.0.0']), oldObject: deployment([good]), userInfo: developer },
+      // The deployment controller scales down an old ReplicaSet whose registry is no longer allowed.
+      benign: { operation: 'UPDATE', resource: 'replicasets', object: replicaSet('docker.io/library/api:0.9', 0), oldObject: replicaSet('docker.io/library/api:0.9', 3), userInfo: deploymentController } },
     { name: 'a Pod posing as cert-manager\'s ACME solver (its image, sent by the team)', policy: 'platform-image-source',
       hostile: create('pods', solver, developer), benign: create('pods', solver, certManager) },
     { name: 'a Service of type ExternalName', policy: 'platform-service-exposure',
