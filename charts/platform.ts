@@ -15,6 +15,7 @@ import { LoggingChart } from './logging';
 import { TeamAppsChart } from './apps';
 import { CapacityChart } from './capacity';
 import { BackupChart } from './backup';
+import { PlatformNetworkChart } from './network';
 
 export function buildEnvironment(names: EnvironmentNames): App {
   const app = new App();
@@ -26,6 +27,7 @@ export function buildEnvironment(names: EnvironmentNames): App {
     new LoggingChart(app, 'logging', { names }),
     new CapacityChart(app, 'capacity', { names }),
     new BackupChart(app, 'backup', { names }),
+    new PlatformNetworkChart(app, 'platform-network', { names }),
     ...names.teams.filter((t) => t.apps.length > 0).map((team) => new TeamAppsChart(app, `apps-${team.name}`, { names, team })),
   ];
   const gitops = new GitOpsChart(app, APPS_FOLDER, { names, charts });

@@ -27,6 +27,8 @@ export const PLATFORM_NAMESPACES = {
   metricsServer: 'metrics-server',
   /** Velero: cluster backups to S3 and CSI volume snapshots. */
   velero: 'velero',
+  /** node-exporter alone: it needs the host's network and /proc, so its namespace is privileged and monitoring stays restricted. */
+  nodeExporter: 'node-exporter',
 } as const;
 
 /** Node label naming the pool a node belongs to: `system` (managed node group) or a Karpenter NodePool's name. */
@@ -282,6 +284,15 @@ export class EnvironmentNames {
     return `${this.clusterName}-logs`;
   }
 
+  /**
+   * The hostnames a team may serve (HTTPRoute hostnames), exact or `*.<zone>` for any name inside a
+   * zone: its own zone, <team>.apps.<domain>.
+   */
+  teamHosts(team: TeamConfig): string[] {
+    // The team's whole zone: the gateway serves every name in it to the team's routes, and no other.
+    return [`*.${this.teamZone(team)}`];
+  }
+
   /** Prefix of every secret of this environment in the backend. */
   get secretPrefix(): string {
     return `${this.org}/${this.env}`;
@@ -325,6 +336,11 @@ export class EnvironmentNames {
    */
   get logDomainEndpoint(): string {
     return `opensearch.${this.environment.domain}`;
+  }
+
+  /** Registries a team's images may come from: the organisation's ECR, the platform's extra registries, the team's own. */
+  imageRegistries(team: TeamConfig): string[] {
+    return [...new Set([this.ecrRegistry(), ...this.platform.guardrails.registries, ...team.guardrails.registries])];
   }
 
   ecrRegistry(): string {

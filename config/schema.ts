@@ -39,6 +39,15 @@ const cidr = z.string().refine(isValidCidr, { error: 'an IPv4 CIDR block such as
 
 const quantity = z.string().regex(QUANTITY, { error: 'a Kubernetes quantity such as 500m, 4 or 16Gi' });
 const duration = z.string().regex(DURATION, { error: 'a duration such as 15d, 12h or 4w' });
+/**
+ * A container registry host (optionally with a port and a repository prefix), as it starts an image
+ * reference: `ghcr.io/acme`, `registry.acme.example:5000`. No scheme, no wildcard, no tag.
+ */
+const REGISTRY = /^(localhost|([a-z0-9]([-a-z0-9]*[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?)(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const registry = z.string().regex(REGISTRY, {
+  error: 'a registry host with an optional repository prefix, such as ghcr.io/acme (no https://, no wildcard, no tag)',
+});
+
 const secretRef = z.string().regex(/^[A-Za-z0-9/_+=.@-]+$/, {
   error: 'a secret name in the secret backend (a path such as alerting/slack), never the secret value itself',
 });
@@ -197,6 +206,13 @@ const receiver = z.strictObject({
   smarthost: z.string().regex(/^[A-Za-z0-9.-]+:[0-9]{1,5}$/, { error: 'an SMTP relay as host:port, such as smtp.example.com:587' }).optional(),
   /** Email only (required there): the sender address, also the SMTP login. */
   from: z.email({ error: 'a sender e-mail address' }).optional(),
+  /**
+   * Makes this the receiver of one team's own alerts (the PrometheusRules in its namespace, which
+   * must carry the label `team: <name>`); it never gets platform alerts, and team alerts never
+   * reach a receiver without `team`. Default: a platform receiver. A team without a receiver has
+   * its alerts in Alertmanager and Grafana only.
+   */
+  team: dnsLabel('team name').optional(),
 });
 
 const app = z.strictObject({
@@ -245,11 +261,21 @@ const team = z.strictObject({
     memory: quantity.default('16Gi'),
     pods: z.int().min(1).max(10000).default(50),
   }).default({ cpu: '8', memory: '16Gi', pods: 50 }),
-  /** Environments in which developers may `kubectl exec` and port-forward. Default: none. */
+  /**
+   * Environments in which developers may `kubectl exec` and port-forward. Default: none. Never a
+   * production environment: there people in team groups are read-only (changes go through git).
+   */
   execIn: z.array(dnsLabel('environment name')).default([]),
   /** Git repositories the team's Argo CD AppProject may deploy from. */
   sourceRepos: z.array(z.string().min(1)).default([]),
   apps: z.array(app).default([]),
+  /**
+   * The admission guardrails this team may relax; nothing else can be relaxed. Default: none.
+   * `registries`: registries the team may pull images from besides the platform's (`guardrails.registries`).
+   */
+  guardrails: z.strictObject({
+    registries: z.array(registry).default([]),
+  }).default({ registries: [] }),
 });
 
 export const platformSchema = z.strictObject({
@@ -328,19 +354,27 @@ export const platformSchema = z.strictObject({
   }),
   environments: z.array(environment).min(1),
   teams: z.array(team).default([]),
+  /** Admission guardrails for every team namespace (README: what is enforced and where). */
+  guardrails: z.strictObject({
+    /**
+     * Registries every team may pull images from, besides the organisation's ECR (always allowed).
+     * Default: none, so images come from the organisation's ECR only.
+     */
+    registries: z.array(registry).default([]),
+  }).default({ registries: [] }),
 }).superRefine(checkCrossFieldRules);
 
 /** Namespaces the platform itself owns; a team of the same name would share them. */
 export const RESERVED_NAMESPACES = [
   'default', 'kube-system', 'kube-public', 'kube-node-lease', 'argocd', 'monitoring', 'logging',
   'log-store', 'elastic-system', 'ingress-nginx', 'envoy-gateway-system', 'aws-load-balancer-controller', 'cert-manager', 'external-dns', 'external-secrets', 'oauth2-proxy', 'platform',
-  'karpenter', 'metrics-server', 'velero',
+  'karpenter', 'metrics-server', 'velero', 'node-exporter',
 ];
 
 type RawPlatform = {
   organization: { name: string };
   environments: Array<{
-    name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[]; nodePools: Array<{ name: string; limits: { cpu: string; memory: string } }>;
+    name: string; domain: string; vpcCidr: string; publicEndpoint: boolean; publicEndpointCidrs: string[]; production: boolean; nodePools: Array<{ name: string; limits: { cpu: string; memory: string } }>;
     kubernetesVersion: string; addonVersions: Record<string, string | undefined>; apiAccess?: { mode: string };
   }>;
   teams: Array<{
@@ -348,7 +382,7 @@ type RawPlatform = {
     apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string }; secrets: string[] }>;
   }>;
   logging: { backend: string };
-  alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; smarthost?: string; from?: string }> };
+  alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; smarthost?: string; from?: string; team?: string }> };
   secrets: { backend: string; vaultServer?: string };
   identity: { provider: string; hostedUiDomain?: string; clients: Record<string, string> };
   aws: { adminRoles: string[] };
@@ -472,11 +506,16 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     });
     t.execIn.forEach((e, j) => {
       if (!envNames.has(e)) issue(['teams', i, 'execIn', j], `one of the environments (${known})`, e);
+      else if (cfg.environments.find((env) => env.name === e)!.production) issue(['teams', i, 'execIn', j], 'a non-production environment (in production, team groups are read-only and change things through git)', e);
     });
   });
 
-  if (!cfg.alerting.receivers.some((r) => r.severities.includes('critical'))) {
-    issue(['alerting', 'receivers'], 'at least one receiver for severity critical (otherwise outages page nobody)', cfg.alerting.receivers.map((r) => r.name));
+  const teamNames = cfg.teams.map((t) => t.name);
+  cfg.alerting.receivers.forEach((r, i) => {
+    if (r.team !== undefined && !teamNames.includes(r.team)) issue(['alerting', 'receivers', i, 'team'], `one of the teams (${teamNames.join(', ')})`, r.team);
+  });
+  if (!cfg.alerting.receivers.some((r) => r.team === undefined && r.severities.includes('critical'))) {
+    issue(['alerting', 'receivers'], 'at least one receiver for severity critical that belongs to no team (otherwise outages page nobody)', cfg.alerting.receivers.map((r) => r.name));
   }
   cfg.alerting.receivers.forEach((r, i) => {
     if ((r.type === 'slack' || r.type === 'email') && !r.target) issue(['alerting', 'receivers', i, 'target'], `a ${r.type === 'slack' ? 'Slack channel' : 'recipient address'} for a ${r.type} receiver`, undefined);

@@ -1,5 +1,5 @@
 import { HELM_CHARTS } from '../config';
-import { APPS_FOLDER, CLUSTER_ENVIRONMENT_LABEL, fleetName, REPOSITORY_SECRET, repositoryCredentialFields, rootApplicationName, TEAM_FORBIDDEN_KINDS } from '../charts/gitops';
+import { APPS_FOLDER, CLUSTER_ENVIRONMENT_LABEL, fleetName, REPOSITORY_SECRET, repositoryCredentialFields, rootApplicationName, TEAM_KINDS } from '../charts/gitops';
 import { SYNC_WAVE } from '../charts/lib/platform-chart';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
 import { helmValues, ofKind } from './harness/platform';
@@ -84,7 +84,8 @@ describe.each(fixtureEnvironments())('Argo CD tree of $label', (fx) => {
       expect(project.spec.destinations).toEqual([{ server: fleet ? '*' : 'https://kubernetes.default.svc', namespace: team.name }]);
       expect(project.spec.clusterResourceWhitelist).toEqual([]);
       expect(project.spec.sourceRepos).toEqual([...team.sourceRepos, ...(team.apps.length ? [names.platform.gitops.repoURL] : [])].sort());
-      expect(project.spec.namespaceResourceBlacklist).toEqual(expect.arrayContaining(TEAM_FORBIDDEN_KINDS));
+      expect(project.spec.namespaceResourceWhitelist).toEqual(TEAM_KINDS);
+      expect(project.spec.namespaceResourceBlacklist).toBeUndefined();
       expect(project.spec.roles[0].groups).toEqual(team.groups);
       expect(project.spec.roles[0].policies.every((p: string) => p.includes(`${team.name}/*`))).toBe(true);
     }
@@ -98,10 +99,11 @@ describe.each(fixtureEnvironments())('Argo CD tree of $label', (fx) => {
     }
   });
 
-  it('signs people in to Argo CD with the IdP: admins by group, read-only for everyone else, no local admin', () => {
+  it('signs people in to Argo CD with the IdP: admins and viewers by group, nothing for anyone else, no local admin', () => {
     const values = fleet ? deployment('argocd')!.spec.source.helm.valuesObject : helmValues(placed, 'argocd');
     for (const group of names.platform.identity.adminGroups) expect(values.configs.rbac['policy.csv']).toContain(`g, ${group}, role:admin`);
-    expect(values.configs.rbac['policy.default']).toBe('role:readonly');
+    for (const group of names.platform.identity.viewerGroups) expect(values.configs.rbac['policy.csv']).toContain(`g, ${group}, role:readonly`);
+    expect(values.configs.rbac['policy.default']).toBe('');
     expect(values.configs.cm['admin.enabled']).toBe(false);
     expect(values.configs.cm['oidc.config']).toContain(`issuer: ${names.platform.identity.issuerURL}`);
     expect(values.configs.cm['oidc.config']).toContain('clientSecret: $argocd-oidc:clientSecret');

@@ -77,8 +77,9 @@ describe.each(fixtureEnvironments())('monitoring in $label', (fixtureEnv: Fixtur
 
   it('routes alerts to receivers by severity and reads their credentials from mounted files, never inline', () => {
     const config = kps.alertmanager.config;
-    const receivers = names.platform.alerting.receivers;
-    expect(config.route.routes).toEqual(expect.arrayContaining(receivers.map((r) =>
+    const receivers = names.platform.alerting.receivers.filter((r) => !r.team || names.teams.some((t) => t.name === r.team));
+    // Platform receivers by severity at the top; team receivers (alerting.receivers[].team) only under the team route.
+    expect(config.route.routes).toEqual(expect.arrayContaining(receivers.filter((r) => !r.team).map((r) =>
       expect.objectContaining({ receiver: r.name, matchers: [`severity=~"${r.severities.join('|')}"`] }))));
     for (const r of receivers) {
       const [settings] = Object.values<any[]>(config.receivers.find((x: any) => x.name === r.name)).filter(Array.isArray).flat();
@@ -100,12 +101,16 @@ describe.each(fixtureEnvironments())('monitoring in $label', (fixtureEnv: Fixtur
     expect(idp.clients.grafana).not.toBe(idp.clients.kubernetes);
     expect(ini['auth.generic_oauth'].client_secret).toBe('$__file{/etc/secrets/grafana-oidc/clientSecret}');
     expect(ini['auth.generic_oauth'].role_attribute_path).toBe(grafanaRoleMapping(names));
+    // Only the platform's groups get in; basic auth (the admin password) is off.
+    expect(ini['auth.generic_oauth'].role_attribute_strict).toBe(true);
+    expect(ini['auth.generic_oauth'].allowed_groups.split(' ')).toEqual([...new Set(names.engineerGroups)]);
+    expect(ini['auth.basic'].enabled).toBe(false);
     expect(kps.grafana.admin.existingSecret).toBe('grafana-admin');
     expect(kps.grafana.ingress).toEqual({ enabled: false });
     expect(named(objects, 'HTTPRoute', 'grafana').spec.hostnames).toEqual([names.hostname('grafana')]);
   });
 
-  it('makes admins Grafana Admins, this environment\'s team developers Editors, and everyone else Viewers', () => {
+  it('makes admins Grafana Admins, this environment\'s team developers Editors, viewers Viewers, and gives no role to anyone else', () => {
     const mapping = grafanaRoleMapping(names);
     const claim = names.platform.identity.groupsClaim;
     for (const g of names.platform.identity.adminGroups) expect(mapping).toContain(`contains(${claim}[*], '${g}')`);
@@ -113,7 +118,8 @@ describe.each(fixtureEnvironments())('monitoring in $label', (fixtureEnv: Fixtur
       const here = names.teams.includes(t);
       for (const g of t.groups) expect({ team: t.name, editor: mapping.includes(`'${g}'`) }).toEqual({ team: t.name, editor: here });
     }
-    expect(mapping.endsWith("'Viewer'")).toBe(true);
+    for (const g of names.platform.identity.viewerGroups) expect(mapping).toContain(`contains(${claim}[*], '${g}')) && 'Viewer'`);
+    expect(mapping.endsWith("''")).toBe(true);
   });
 
   it('ships dashboards as code for capacity, gateway traffic, certificates, Argo CD and logging', () => {

@@ -13,7 +13,7 @@ import { ExternalSecret, ExternalSecretSpecSecretStoreRefKind, ExternalSecretSpe
 import { ServiceMonitor } from '../../imports/servicemonitor-monitoring.coreos.com';
 import { AppConfig, appMaxReplicas, EnvironmentNames, PLATFORM_NAMESPACES, ROLLING_UPDATE_SURGE, secretEnvName, TeamConfig } from '../../config';
 import { teamParentRef } from '../gateway/platform-gateway';
-import { LABELS } from '../lib/labels';
+import { LABELS, PROMETHEUS_POD_LABELS } from '../lib/labels';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
 import { SECRET_REFRESH_INTERVAL, TEAM_SECRET_STORE } from '../lib/platform-secret';
 
@@ -160,7 +160,8 @@ export class WebService extends Construct {
         podSelector: { matchLabels: selector },
         policyTypes: ['Ingress'],
         ingress: [{
-          from: [fromNamespace(PLATFORM_NAMESPACES.gateway), fromNamespace(PLATFORM_NAMESPACES.monitoring)],
+          // Prometheus, not all of monitoring: Grafana there faces the internet.
+          from: [fromNamespace(PLATFORM_NAMESPACES.gateway), { ...fromNamespace(PLATFORM_NAMESPACES.monitoring), podSelector: { matchLabels: PROMETHEUS_POD_LABELS } }],
           ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(app.port) }],
         }],
       },

@@ -77,7 +77,8 @@ export class CertificateIssuers extends Construct {
     // cert-manager puts the challenge route in the Certificate's namespace; the HTTP listener admits
     // routes from the gateway's namespace only, so only the platform's own certificates solve here.
     // (The binding's field is gatewayHttpRoute; it writes gatewayHTTPRoute.)
-    const http01 = { http01: { gatewayHttpRoute: { parentRefs: [{
+    // The solver's Service defaults to NodePort, which no namespace of the platform needs.
+    const http01 = { http01: { gatewayHttpRoute: { serviceType: 'ClusterIP', parentRefs: [{
       group: 'gateway.networking.k8s.io', kind: 'Gateway', name: PLATFORM_GATEWAY.name, namespace: PLATFORM_GATEWAY.namespace, sectionName: HTTP_LISTENER,
     }] } } };
     acme(CLUSTER_ISSUERS.letsencryptStaging, ACME.staging, http01);

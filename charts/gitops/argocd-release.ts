@@ -9,21 +9,33 @@ import { CLUSTER_ENVIRONMENT_LABEL, IN_CLUSTER } from './root-application';
 /** Secret (created by an ExternalSecret) holding the OIDC client secret; Argo CD reads `$argocd-oidc:clientSecret`. */
 export const ARGOCD_OIDC_SECRET = 'argocd-oidc';
 
-/** Argo CD RBAC: admins, read-only for everyone else; team rights live in each team's AppProject. */
+/** The user Argo CD's application controller applies every Application's objects as (chart release `argocd`). */
+export const ARGOCD_CONTROLLER_USER = `system:serviceaccount:${PLATFORM_NAMESPACES.argocd}:argocd-application-controller`;
+
+/**
+ * Argo CD RBAC: admins, read-only for viewer groups, nothing for anyone else (`policy.default` is
+ * empty); team rights live in each team's AppProject.
+ */
 export function argocdPolicy(names: EnvironmentNames): string {
-  const lines = names.platform.identity.adminGroups.map((g) => `g, ${g}, role:admin`);
+  const idp = names.platform.identity;
+  const lines = [...idp.adminGroups.map((g) => `g, ${g}, role:admin`), ...idp.viewerGroups.map((g) => `g, ${g}, role:readonly`)];
   return `${lines.join('\n')}\n`;
 }
 
-/** Team developers may sync, inspect and roll back their own project's applications, nothing else. */
-export function teamProjectRole(team: TeamConfig) {
+/**
+ * Team developers may see and sync their own project's applications. Outside production also roll
+ * back, run resource actions, sync with overrides and read logs; in production what runs is exactly
+ * what git says (no overrides, no actions that patch live objects, no logs that may print a Secret).
+ */
+export function teamProjectRole(team: TeamConfig, production: boolean) {
   const project = team.name;
+  const actions = production ? ['get', 'sync'] : ['get', 'sync', 'action/*', 'override'];
   return {
     name: 'developer',
     description: `Members of ${team.groups.join(', ')}`,
     groups: team.groups,
-    policies: ['get', 'sync', 'action/*', 'override'].map((a) => `p, proj:${project}:developer, applications, ${a}, ${project}/*, allow`)
-      .concat([`p, proj:${project}:developer, logs, get, ${project}/*, allow`]),
+    policies: actions.map((a) => `p, proj:${project}:developer, applications, ${a}, ${project}/*, allow`)
+      .concat(production ? [] : [`p, proj:${project}:developer, logs, get, ${project}/*, allow`]),
   };
 }
 
@@ -58,6 +70,8 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
         cm: {
           url: `https://${host}`,
           'admin.enabled': false, // people log in with the IdP; break-glass is kubectl with an admin role
+          // Pinned (the 3.x default): admission tells the platform's objects from a team's by this annotation.
+          'application.resourceTrackingMethod': 'annotation',
           'oidc.config': [
             `name: ${idp.provider}`,
             `issuer: ${idp.issuerURL}`,
@@ -78,7 +92,8 @@ export function argocdRelease(names: EnvironmentNames): HelmRelease {
           ].join('\n') + '\n',
         },
         rbac: {
-          'policy.default': 'role:readonly',
+          // Nobody outside the platform's groups sees anything: not every IdP user is an engineer.
+          'policy.default': '',
           'policy.csv': argocdPolicy(names),
           scopes: `[${idp.groupsClaim}]`,
         },

@@ -20,14 +20,31 @@ import { ExternalSecretSpecTargetCreationPolicy } from '../../imports/externalse
 export * from './root-application';
 export * from './argocd-release';
 
-/** Namespaced kinds a team may not manage through Argo CD: they would undo its fences. */
-export const TEAM_FORBIDDEN_KINDS = [
-  { group: '', kind: 'ResourceQuota' },
-  { group: '', kind: 'LimitRange' },
-  { group: '', kind: 'Secret' },
-  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
-  { group: 'external-secrets.io', kind: 'SecretStore' },
+/**
+ * The only kinds a team's Applications may sync (an allow list: a kind added upstream, or one the
+ * platform forgot, stays out). Not here, on purpose: Secrets, Pods (bypass of the controllers'
+ * templates), Endpoints/EndpointSlices (point a Service anywhere), RBAC, quotas and limits,
+ * SecretStores, PushSecrets and generators, cert-manager kinds (certificates come with the team's
+ * hosts), Probes, ScrapeConfigs and AlertmanagerConfigs, Gateways, ReferenceGrants, ListenerSets
+ * and the TCP/TLS/GRPC routes.
+ */
+export const TEAM_KINDS = [
+  { group: '', kind: 'ConfigMap' },
+  { group: '', kind: 'PersistentVolumeClaim' },
+  { group: '', kind: 'Service' },
+  { group: '', kind: 'ServiceAccount' },
+  { group: 'apps', kind: 'Deployment' },
+  { group: 'apps', kind: 'StatefulSet' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler' },
+  { group: 'batch', kind: 'CronJob' },
+  { group: 'batch', kind: 'Job' },
+  { group: 'external-secrets.io', kind: 'ExternalSecret' },
+  { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute' },
+  { group: 'monitoring.coreos.com', kind: 'PodMonitor' },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule' },
+  { group: 'monitoring.coreos.com', kind: 'ServiceMonitor' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'policy', kind: 'PodDisruptionBudget' },
 ];
 
 export interface GitOpsChartProps extends PlatformChartProps {
@@ -88,8 +105,8 @@ export class GitOpsChart extends PlatformChart {
         sourceRepos: [...team.sourceRepos, ...(team.apps.length > 0 ? [names.platform.gitops.repoURL] : [])].sort(),
         destinations: [{ server: this.fleet ? '*' : IN_CLUSTER, namespace: ns }],
         clusterResourceWhitelist: [],
-        namespaceResourceBlacklist: TEAM_FORBIDDEN_KINDS,
-        roles: [teamProjectRole(team)],
+        namespaceResourceWhitelist: TEAM_KINDS,
+        roles: [teamProjectRole(team, names.environment.production)],
       });
       if (team.sourceRepos.length > 0) {
         // Teams keep their manifests in their own repository, one folder per environment.
@@ -121,6 +138,8 @@ export class GitOpsChart extends PlatformChart {
   private application(name: string, wave: number, project: string, namespace: string, source: Record<string, unknown>, release?: HelmRelease): ApiObject {
     // Helm releases bring their own namespace (with Pod Security labels below); folders do not.
     const syncOptions = [...AUTOMATED_SYNC.syncOptions, ...(release ? ['CreateNamespace=true'] : [])];
+    // A team's Application must not take over an object another Application (the platform's) manages.
+    if (project !== PLATFORM_PROJECT) syncOptions.push('FailOnSharedResource=true');
     if (release?.serverSideApply) syncOptions.push('ServerSideApply=true');
     const spec = {
       project,

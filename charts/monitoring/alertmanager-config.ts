@@ -25,8 +25,37 @@ function receiverConfig(r: ReceiverConfig, env: string): Record<string, unknown>
   }
 }
 
+/** Label every alerting rule of a team must carry (its value: the team name); admission enforces it. */
+export const TEAM_ALERT_LABEL = 'team';
+
+/** The receivers of this environment: the platform's, and those of the teams deployed here. */
+export function environmentReceivers(names: EnvironmentNames): ReceiverConfig[] {
+  const teams = new Set(names.teams.map((t) => t.name));
+  return names.platform.alerting.receivers.filter((r) => r.team === undefined || teams.has(r.team));
+}
+
+/**
+ * Team alerts first, and they stop there: an alert with a `team` label goes to that team's
+ * receivers only when its namespace (which Prometheus forces to the rule's own, see
+ * enforcedNamespaceLabel) is the team's; anything else with a `team` label is dropped, so a team
+ * rule can never reach the platform's pager, nor another team's.
+ */
+function teamRoute(names: EnvironmentNames): Record<string, unknown> {
+  return {
+    receiver: 'null',
+    matchers: [`${TEAM_ALERT_LABEL}=~".+"`],
+    continue: false,
+    routes: names.teams.flatMap((t) => environmentReceivers(names).filter((r) => r.team === t.name).map((r) => ({
+      receiver: r.name,
+      matchers: [`${TEAM_ALERT_LABEL}="${t.name}"`, `namespace="${names.teamNamespace(t)}"`, `severity=~"${r.severities.join('|')}"`],
+      continue: true,
+    }))),
+  };
+}
+
 export function alertmanagerConfig(names: EnvironmentNames): Record<string, unknown> {
-  const receivers = names.platform.alerting.receivers;
+  const all = environmentReceivers(names);
+  const receivers = all.filter((r) => r.team === undefined);
   const fallback = receivers.find((r) => r.severities.includes('warning')) ?? receivers[0];
   return {
     route: {
@@ -38,6 +67,7 @@ export function alertmanagerConfig(names: EnvironmentNames): Record<string, unkn
       routes: [
         // kube-prometheus-stack's always-firing heartbeat and inhibitor are not for people.
         { receiver: 'null', matchers: ['alertname=~"Watchdog|InfoInhibitor"'] },
+        teamRoute(names),
         ...receivers.map((r) => ({ receiver: r.name, matchers: [`severity=~"${r.severities.join('|')}"`], continue: true })),
       ],
     },
@@ -45,6 +75,6 @@ export function alertmanagerConfig(names: EnvironmentNames): Record<string, unkn
       { source_matchers: ['severity="critical"'], target_matchers: ['severity=~"warning|info"'], equal: ['alertname', 'namespace'] },
       { source_matchers: ['severity="warning"'], target_matchers: ['severity="info"'], equal: ['alertname', 'namespace'] },
     ],
-    receivers: [{ name: 'null' }, ...receivers.map((r) => receiverConfig(r, names.env))],
+    receivers: [{ name: 'null' }, ...all.map((r) => receiverConfig(r, names.env))],
   };
 }

@@ -10,7 +10,7 @@ import { EnvironmentNames, HELM_CHARTS, PLATFORM_NAMESPACES } from '../../config
 import { PlatformChart, PlatformChartProps, SYNC_WAVE } from '../lib/platform-chart';
 import { LABELS } from '../lib/labels';
 import { PlatformSecret } from '../lib/platform-secret';
-import { ALERTMANAGER_RECEIVERS_SECRET, alertmanagerConfig } from './alertmanager-config';
+import { ALERTMANAGER_RECEIVERS_SECRET, alertmanagerConfig, environmentReceivers } from './alertmanager-config';
 import { platformAlertGroups } from './alert-rules';
 import { PlatformDashboards } from './dashboards';
 import { prometheusOperatorCrdsRelease } from './operator-crds';
@@ -40,13 +40,24 @@ export function oidcEndpoints(names: EnvironmentNames): { auth_url: string; toke
   return { auth_url: `${issuerURL}/protocol/openid-connect/auth`, token_url: `${issuerURL}/protocol/openid-connect/token`, api_url: `${issuerURL}/protocol/openid-connect/userinfo` };
 }
 
-/** JMESPath that maps IdP groups to Grafana roles: admins Admin, team developers Editor, everyone else Viewer. */
+/**
+ * JMESPath that maps IdP groups to Grafana roles: admins Admin, team developers Editor, viewers
+ * Viewer, anyone else no role at all (with role_attribute_strict, refused).
+ */
 export function grafanaRoleMapping(names: EnvironmentNames): string {
   const claim = names.platform.identity.groupsClaim;
   const has = (g: string) => `contains(${claim}[*], '${g}')`;
   const admins = names.platform.identity.adminGroups.map(has).join(' || ');
   const editors = names.teams.flatMap((t) => t.groups).map(has).join(' || ');
-  return `(${admins}) && 'Admin' || ${editors ? `(${editors}) && 'Editor' || ` : ''}'Viewer'`;
+  const viewers = names.platform.identity.viewerGroups.map(has).join(' || ');
+  return `(${admins}) && 'Admin' || ${editors ? `(${editors}) && 'Editor' || ` : ''}${viewers ? `(${viewers}) && 'Viewer' || ` : ''}''`;
+}
+
+/** Monitors and rules of the platform namespaces keep their own namespace labels (they watch other namespaces). */
+export function platformMonitoringObjects(): Array<{ group: string; resource: string; namespace: string }> {
+  const resources = ['prometheusrules', 'servicemonitors', 'podmonitors', 'probes', 'scrapeconfigs'];
+  return [...Object.values(PLATFORM_NAMESPACES), 'kube-system'].sort()
+    .flatMap((namespace) => resources.map((resource) => ({ group: 'monitoring.coreos.com', resource, namespace })));
 }
 
 export class MonitoringChart extends PlatformChart {
@@ -67,10 +78,12 @@ export class MonitoringChart extends PlatformChart {
       namespace: ns,
       chart: HELM_CHARTS.kubePrometheusStack,
       wave: SYNC_WAVE.operators,
-      podSecurity: 'privileged', // node-exporter reads the host's /proc and /sys
+      // node-exporter, which needs the host, runs in its own privileged namespace (created with the team namespaces).
+      podSecurity: 'restricted',
       serverSideApply: true,
       values: {
         crds: { enabled: false }, // prometheus-operator-crds, a wave earlier (operator-crds.ts)
+        'prometheus-node-exporter': { namespaceOverride: PLATFORM_NAMESPACES.nodeExporter },
         // EKS runs etcd, the scheduler and the controller manager out of reach: their rules only ever fire falsely.
         defaultRules: { rules: { etcd: false, kubeControllerManager: false, kubeSchedulerAlerting: false, kubeSchedulerRecording: false, kubeProxy: false, windows: false } },
         kubeEtcd: { enabled: false },
@@ -89,6 +102,13 @@ export class MonitoringChart extends PlatformChart {
             podMonitorSelectorNilUsesHelmValues: false,
             ruleSelectorNilUsesHelmValues: false,
             probeSelectorNilUsesHelmValues: false,
+            // A ServiceMonitor must not make Prometheus read its own files (bearerTokenFile: its
+            // service account token) and send them to a team's pod.
+            arbitraryFSAccessThroughSMs: { deny: true },
+            // Every series and alert from a team's monitors and rules carries the team's namespace,
+            // whatever the rule says; Alertmanager routes team alerts by it.
+            enforcedNamespaceLabel: 'namespace',
+            excludedFromEnforcement: platformMonitoringObjects(),
             storageSpec: { volumeClaimTemplate: { spec: { storageClassName: 'gp3', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: env.monitoring.storage } } } } },
             resources: { requests: { cpu: prod ? '1' : '250m', memory: prod ? '4Gi' : '1Gi' } },
           },
@@ -108,7 +128,11 @@ export class MonitoringChart extends PlatformChart {
           admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' },
           'grafana.ini': {
             server: { root_url: `https://${grafanaHost}` },
+            // The IdP is the only way in: no login form, no basic auth (the admin password would
+            // otherwise work over the internet), no anonymous access.
             auth: { disable_login_form: true },
+            'auth.basic': { enabled: false },
+            'auth.anonymous': { enabled: false },
             'auth.generic_oauth': {
               enabled: true,
               name: idp.provider,
@@ -118,6 +142,9 @@ export class MonitoringChart extends PlatformChart {
               ...oidcEndpoints(names),
               groups_attribute_path: `${idp.groupsClaim}[*]`,
               role_attribute_path: grafanaRoleMapping(names),
+              // Only the platform's groups get in; someone the mapping gives no role is refused, not made Viewer.
+              allowed_groups: [...new Set(names.engineerGroups)].join(' '),
+              role_attribute_strict: true,
               allow_assign_grafana_admin: false,
               auto_login: true,
               use_pkce: true,
@@ -126,7 +153,12 @@ export class MonitoringChart extends PlatformChart {
           },
           extraSecretMounts: [{ name: GRAFANA_OIDC_SECRET, secretName: GRAFANA_OIDC_SECRET, mountPath: `/etc/secrets/${GRAFANA_OIDC_SECRET}`, readOnly: true }],
           ingress: { enabled: false },
-          sidecar: { dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: 'ALL' } },
+          // With basic auth off the sidecars cannot call Grafana's reload API (it signs in as admin):
+          // Grafana polls the dashboard files itself, and datasources are written before it starts.
+          sidecar: {
+            dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: 'ALL', skipReload: true },
+            datasources: { initDatasources: true, skipReload: true },
+          },
         },
       },
     });
@@ -167,7 +199,7 @@ export class MonitoringChart extends PlatformChart {
     });
     new PlatformSecret(this, 'alertmanager-receivers', {
       names, name: ALERTMANAGER_RECEIVERS_SECRET, namespace: ns,
-      properties: Object.fromEntries(names.platform.alerting.receivers.map((r) => [r.name, { key: r.secret }])),
+      properties: Object.fromEntries(environmentReceivers(names).map((r) => [r.name, { key: r.secret }])),
     });
   }
 }

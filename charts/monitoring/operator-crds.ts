@@ -13,7 +13,7 @@ export function prometheusOperatorCrdsRelease(): HelmRelease {
     namespace: PLATFORM_NAMESPACES.monitoring,
     chart: HELM_CHARTS.prometheusOperatorCrds,
     wave: SYNC_WAVE.crds,
-    podSecurity: 'privileged', // the monitoring namespace: node-exporter reads the host
+    podSecurity: 'restricted', // the monitoring namespace (node-exporter runs in a privileged namespace of its own)
     serverSideApply: true,
     values: { crds: { annotations: KEEP_CRD_SYNC_OPTIONS } },
   };

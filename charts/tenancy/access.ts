@@ -4,6 +4,10 @@
  * Nothing here binds the built-in `edit` or `admin` roles: both can read Secrets. The team roles
  * list every resource they grant, so a reviewer (and test/access.test.ts) can see exactly what a
  * developer may do.
+ *
+ * In production environments team groups only read (TEAM_READER_RULES): changes reach the cluster
+ * through the team's repository and Argo CD, reviewed and traced. Whoever may create a pod, a Job
+ * or exec into one can read every Secret the pod can mount; in production nobody in a team group can.
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
@@ -24,10 +28,27 @@ export const TEAM_DEVELOPER_RULES: k8s.PolicyRule[] = [
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE },
   { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: WRITE },
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: WRITE },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'podmonitors', 'prometheusrules'], verbs: WRITE },
   // ExternalSecrets only: they can reference secrets through the team's SecretStore, never read them.
   { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: WRITE },
   { apiGroups: ['external-secrets.io'], resources: ['secretstores'], verbs: READ },
+];
+
+/**
+ * What people in a team group may do in production: look, never touch. No pods/log either: a pod's
+ * output can carry what it read from a Secret (logs stay searchable in the log store).
+ */
+export const TEAM_READER_RULES: k8s.PolicyRule[] = [
+  { apiGroups: [''], resources: ['configmaps', 'endpoints', 'events', 'limitranges', 'persistentvolumeclaims', 'pods', 'resourcequotas', 'serviceaccounts', 'services'], verbs: READ },
+  { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], verbs: READ },
+  { apiGroups: ['batch'], resources: ['cronjobs', 'jobs'], verbs: READ },
+  { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: READ },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: READ },
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: READ },
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: READ },
+  { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'podmonitors', 'prometheusrules'], verbs: READ },
+  { apiGroups: ['external-secrets.io'], resources: ['externalsecrets', 'secretstores'], verbs: READ },
 ];
 
 /** Interactive debugging, granted only in the environments listed in the team's `execIn`. */
@@ -53,6 +74,7 @@ export const VIEWER_RULES: k8s.PolicyRule[] = [
 export const ROLE_NAMES = {
   teamDeveloper: 'platform:team-developer',
   teamDebugger: 'platform:team-debugger',
+  teamReader: 'platform:team-reader',
   viewer: 'platform:viewer',
 } as const;
 
@@ -67,7 +89,12 @@ export class PlatformAccess extends Construct {
 
     new k8s.KubeClusterRole(this, 'team-developer', { metadata: { name: ROLE_NAMES.teamDeveloper }, rules: TEAM_DEVELOPER_RULES });
     new k8s.KubeClusterRole(this, 'team-debugger', { metadata: { name: ROLE_NAMES.teamDebugger }, rules: TEAM_DEBUG_RULES });
-    new k8s.KubeClusterRole(this, 'viewer', { metadata: { name: ROLE_NAMES.viewer }, rules: VIEWER_RULES });
+    new k8s.KubeClusterRole(this, 'team-reader', { metadata: { name: ROLE_NAMES.teamReader }, rules: TEAM_READER_RULES });
+    // Viewers are often every engineer, team members too: in production no pod output (it may carry a Secret).
+    const viewerRules = names.environment.production
+      ? VIEWER_RULES.map((r) => ({ ...r, resources: r.resources!.filter((x) => x !== 'pods/log') }))
+      : VIEWER_RULES;
+    new k8s.KubeClusterRole(this, 'viewer', { metadata: { name: ROLE_NAMES.viewer }, rules: viewerRules });
 
     new k8s.KubeClusterRoleBinding(this, 'admins', {
       metadata: { name: 'platform:admins' },
@@ -84,7 +111,7 @@ export class PlatformAccess extends Construct {
   }
 }
 
-/** Binds a team's IdP groups to the developer role inside the team's namespace only. */
+/** Binds a team's IdP groups inside the team's namespace only: developers, or readers in production. */
 export class TeamAccess extends Construct {
   constructor(scope: Construct, id: string, props: { names: EnvironmentNames; team: TeamConfig; namespace: string }) {
     super(scope, id);
@@ -95,6 +122,10 @@ export class TeamAccess extends Construct {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
       subjects,
     });
+    if (names.environment.production) {
+      bind('team-readers', ROLE_NAMES.teamReader);
+      return;
+    }
     bind('team-developers', ROLE_NAMES.teamDeveloper);
     if (team.execIn.includes(names.env)) bind('team-debuggers', ROLE_NAMES.teamDebugger);
   }

@@ -1,11 +1,12 @@
 /**
  * A team's namespace, fenced in: Pod Security `restricted`, a quota, default container limits and
- * a default-deny NetworkPolicy with the few allowances every workload needs.
+ * a default-deny NetworkPolicy with the few allowances every workload needs. Everything here but the
+ * namespace carries `k8s-platform.io/owner: platform`, which admission protects from the team.
  */
 import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-27';
 import { EnvironmentNames, PLATFORM_NAMESPACES, TEAM_CONTAINER_DEFAULTS, TEAM_QUOTA_LIMITS_FACTOR, TeamConfig } from '../../config';
-import { LABELS } from '../lib/labels';
+import { LABELS, PROMETHEUS_POD_LABELS } from '../lib/labels';
 
 export interface TeamNamespaceProps {
   readonly names: EnvironmentNames;
@@ -44,8 +45,9 @@ export class TeamNamespace extends Construct {
       },
     });
 
+    const owned = { [LABELS.owner]: 'platform' };
     new k8s.KubeResourceQuota(this, 'quota', {
-      metadata: { name: 'team-quota', namespace: ns },
+      metadata: { name: 'team-quota', namespace: ns, labels: owned },
       spec: {
         hard: {
           'requests.cpu': k8s.Quantity.fromString(team.quota.cpu),
@@ -62,7 +64,7 @@ export class TeamNamespace extends Construct {
     });
 
     new k8s.KubeLimitRange(this, 'limits', {
-      metadata: { name: 'container-defaults', namespace: ns },
+      metadata: { name: 'container-defaults', namespace: ns, labels: owned },
       spec: {
         limits: [{
           type: 'Container',
@@ -76,7 +78,7 @@ export class TeamNamespace extends Construct {
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } },
     });
     const policy = (name: string, spec: k8s.NetworkPolicySpec) =>
-      new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: ns }, spec });
+      new k8s.KubeNetworkPolicy(this, name, { metadata: { name, namespace: ns, labels: owned }, spec });
 
     policy('default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     policy('allow-dns', {
@@ -99,10 +101,11 @@ export class TeamNamespace extends Construct {
       policyTypes: ['Ingress'],
       ingress: [{ from: [fromNamespace(PLATFORM_NAMESPACES.gateway)] }],
     });
+    // Prometheus only: Grafana, in the same namespace, faces the internet and has no business here.
     policy('allow-from-monitoring', {
       podSelector: {},
       policyTypes: ['Ingress'],
-      ingress: [{ from: [fromNamespace(PLATFORM_NAMESPACES.monitoring)] }],
+      ingress: [{ from: [{ ...fromNamespace(PLATFORM_NAMESPACES.monitoring), podSelector: { matchLabels: PROMETHEUS_POD_LABELS } }] }],
     });
   }
 }

@@ -1,0 +1,379 @@
+/**
+ * Admission guardrails for team namespaces: built-in ValidatingAdmissionPolicies (GA since
+ * Kubernetes 1.30, nothing extra to run), each bound to every namespace the platform labels as a
+ * tenant. Namespaces are platform-owned (teams have no RBAC on them), so a team cannot unlabel its
+ * own. Every refusal says what to do instead.
+ *
+ * Per-team settings (registries, hosts) come from a `platform-guardrails` ConfigMap in the team's
+ * namespace (the policies' parameter), itself protected by the owned-objects policy. A missing
+ * parameter refuses the request (parameterNotFoundAction: Deny), so deleting it opens nothing.
+ */
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { EnvironmentNames, TeamConfig } from '../../config';
+import { LABELS } from '../lib/labels';
+import { TEAM_ALERT_LABEL } from '../monitoring/alertmanager-config';
+import { ARGOCD_CONTROLLER_USER } from '../gitops/argocd-release';
+
+/** The parameter object of the per-team policies, one in each team namespace. */
+export const GUARDRAILS_CONFIGMAP = 'platform-guardrails';
+/** The annotation Argo CD tracks its objects by (its default tracking method since 3.0). */
+export const ARGOCD_TRACKING_ANNOTATION = 'argocd.argoproj.io/tracking-id';
+
+type ResourceRule = { apiGroups: string[]; apiVersions: string[]; operations: string[]; resources: string[] };
+type Validation = { expression: string; messageExpression?: string; message: string; reason?: string };
+
+/** One guardrail: the policy and how its binding selects objects. */
+export interface GuardrailPolicy {
+  readonly name: string;
+  readonly resourceRules: ResourceRule[];
+  readonly matchConditions?: Array<{ name: string; expression: string }>;
+  readonly variables?: Array<{ name: string; expression: string }>;
+  readonly validations: Validation[];
+  /** Reads the team's `platform-guardrails` ConfigMap as `params`. */
+  readonly perTeam?: boolean;
+  /** Only objects with these labels (old or new object), as the binding's objectSelector. */
+  readonly objectLabels?: Record<string, string>;
+}
+
+const WRITE = ['CREATE', 'UPDATE'];
+const rule = (apiGroup: string, resources: string[], operations = WRITE, version = 'v1'): ResourceRule =>
+  ({ apiGroups: [apiGroup], apiVersions: [version], operations, resources });
+const cel = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
+const str = (s: string) => `'${s.replace(/'/g, "\\'")}'`;
+
+/**
+ * Images only from the allowed registries, pinned by tag or digest, never `latest`. cert-manager's
+ * HTTP-01 solver pods (its own image, in the namespace of the certificate) are the one exception:
+ * only cert-manager's controller can create them.
+ */
+function imageSource(names: EnvironmentNames): GuardrailPolicy {
+  const certManager = names.workloadIdentity('cert-manager');
+  const last = (i: string) => `${i}.split('/')[size(${i}.split('/')) - 1]`;
+  return {
+    name: 'platform-image-source',
+    perTeam: true,
+    matchConditions: [
+      { name: 'not-the-acme-solver', expression: `request.userInfo.username != 'system:serviceaccount:${certManager.namespace}:${certManager.serviceAccount}'` },
+      // Updates that leave the pod template alone (scaling an old ReplicaSet down, labels) pass: a
+      // rollout away from an image that is no longer allowed must never be blocked.
+      { name: 'pod-template-changed', expression: cel(`request.operation != 'UPDATE'
+          || (object.kind == 'Pod' ? object.spec != oldObject.spec
+            : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template != oldObject.spec.jobTemplate.spec.template
+            : object.spec.template != oldObject.spec.template)`) },
+    ],
+    resourceRules: [
+      rule('', ['pods', 'pods/ephemeralcontainers']),
+      rule('apps', ['deployments', 'statefulsets', 'daemonsets', 'replicasets']),
+      rule('batch', ['jobs', 'cronjobs']),
+    ],
+    variables: [
+      { name: 'podSpec', expression: cel(`object.kind == 'Pod' ? object.spec
+        : object.kind == 'CronJob' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec`) },
+      { name: 'images', expression: cel(`variables.podSpec.containers.map(c, c.image)
+        + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers.map(c, c.image) : [])
+        + (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers.map(c, c.image) : [])`) },
+      { name: 'registries', expression: `params.data.registries.split(',')` },
+      { name: 'foreign', expression: `variables.images.filter(i, !variables.registries.exists(r, i.startsWith(r + '/')))` },
+      { name: 'unpinned', expression: `variables.images.filter(i, !i.contains('@sha256:') && !${last('i')}.contains(':'))` },
+      { name: 'latest', expression: `variables.images.filter(i, ${last('i')}.split('@')[0].lowerAscii().endsWith(':latest'))` },
+    ],
+    validations: [
+      {
+        expression: 'size(variables.foreign) == 0',
+        messageExpression: cel(`'image ' + variables.foreign[0] + ' is not from a registry this team may use ('
+          + variables.registries.join(', ') + '): push it to ' + variables.registries[0]
+          + ', or ask the platform team to add its registry to teams[].guardrails.registries in platform.yaml'`),
+        message: 'an image is not from a registry this team may use: push it to the organisation\'s ECR, or ask the platform team to add its registry to teams[].guardrails.registries in platform.yaml',
+        reason: 'Forbidden',
+      },
+      {
+        expression: 'size(variables.unpinned) == 0',
+        messageExpression: `'image ' + variables.unpinned[0] + ' has no tag or digest: pin it with an immutable tag (:1.4.2) or a digest (@sha256:...)'`,
+        message: 'an image has no tag or digest: pin it with an immutable tag (:1.4.2) or a digest (@sha256:...)',
+        reason: 'Invalid',
+      },
+      {
+        expression: 'size(variables.latest) == 0',
+        messageExpression: `'image ' + variables.latest[0] + ' uses the tag latest, which changes under a running app: pin an immutable tag (:1.4.2) or a digest (@sha256:...)'`,
+        message: 'an image uses the tag latest: pin an immutable tag (:1.4.2) or a digest (@sha256:...)',
+        reason: 'Invalid',
+      },
+    ],
+  };
+}
+
+/** Services stay inside the cluster's own routing: no ExternalName, no externalIPs, no node ports or load balancers. */
+function serviceExposure(): GuardrailPolicy {
+  return {
+    name: 'platform-service-exposure',
+    resourceRules: [rule('', ['services'])],
+    validations: [
+      {
+        expression: `!has(object.spec.type) || object.spec.type != 'ExternalName'`,
+        message: 'Services of type ExternalName are not allowed in team namespaces (they can send the gateway\'s or other apps\' traffic to any host): use a Service with a selector for your pods',
+        reason: 'Forbidden',
+      },
+      {
+        expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0',
+        message: 'spec.externalIPs is not allowed (it lets a Service capture traffic for any IP on every node): remove it and expose the app through an HTTPRoute',
+        reason: 'Forbidden',
+      },
+      {
+        expression: `!has(object.spec.type) || object.spec.type in ['ClusterIP', 'ExternalName']`,
+        message: 'Services of type NodePort or LoadBalancer are not allowed in team namespaces: use type ClusterIP and expose the app through an HTTPRoute',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
+/** Scrape configs cannot read Prometheus's own files nor reach into other namespaces. */
+function metricsScraping(): GuardrailPolicy {
+  return {
+    name: 'platform-metrics-scraping',
+    resourceRules: [rule('monitoring.coreos.com', ['servicemonitors', 'podmonitors', 'probes']), rule('monitoring.coreos.com', ['scrapeconfigs'], WRITE, 'v1alpha1')],
+    validations: [
+      {
+        expression: `object.kind != 'ScrapeConfig'`,
+        message: 'ScrapeConfig is platform-only: use a ServiceMonitor or PodMonitor for your own pods, or label your Service k8s-platform.io/scrape=true',
+        reason: 'Forbidden',
+      },
+      {
+        expression: cel(`object.kind != 'ServiceMonitor' || !has(object.spec.endpoints) || !object.spec.endpoints.exists(e,
+          has(e.bearerTokenFile) || (has(e.tlsConfig) && (has(e.tlsConfig.caFile) || has(e.tlsConfig.certFile) || has(e.tlsConfig.keyFile))))`),
+        message: 'a ServiceMonitor may not name files on Prometheus\'s disk (bearerTokenFile, tlsConfig.caFile/certFile/keyFile): Prometheus would send its own credentials to your pod. Use authorization.credentials, tlsConfig.ca/cert/keySecret with Secrets in your namespace',
+        reason: 'Forbidden',
+      },
+      {
+        // Rewriting the target address turns Prometheus into a proxy to anything it can reach.
+        expression: cel(`(object.kind == 'ServiceMonitor' ? (has(object.spec.endpoints) ? object.spec.endpoints : [])
+          : object.kind == 'PodMonitor' ? (has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []) : [])
+          .all(e, !has(e.relabelings) || !e.relabelings.exists(r, has(r.targetLabel) && r.targetLabel == '__address__'))`),
+        message: 'a monitor may not rewrite __address__ (Prometheus would scrape whatever it names): select your pods or Services and scrape their metrics port',
+        reason: 'Forbidden',
+      },
+      {
+        expression: cel(`!has(object.spec.namespaceSelector)
+          || ((!has(object.spec.namespaceSelector.any) || !object.spec.namespaceSelector.any)
+              && (!has(object.spec.namespaceSelector.matchNames) || object.spec.namespaceSelector.matchNames.all(n, n == request.namespace)))`),
+        messageExpression: `'a monitor in ' + request.namespace + ' may only select targets in ' + request.namespace + ': remove namespaceSelector (or list only ' + request.namespace + ')'`,
+        message: 'a monitor may only select targets in its own namespace: remove namespaceSelector',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
+/** Team alerting rules carry the team label, so they route to the team's receivers and never the platform pager. */
+function teamAlerts(): GuardrailPolicy {
+  return {
+    name: 'platform-team-alerts',
+    perTeam: true,
+    resourceRules: [rule('monitoring.coreos.com', ['prometheusrules'])],
+    variables: [
+      { name: 'unlabelled', expression: cel(`object.spec.groups.map(g, has(g.rules) ? g.rules : []).exists(rs, rs.exists(r, has(r.alert)
+          && (!has(r.labels) || !('${TEAM_ALERT_LABEL}' in r.labels) || r.labels['${TEAM_ALERT_LABEL}'] != params.data.team)))`) },
+    ],
+    validations: [{
+      expression: '!variables.unlabelled',
+      messageExpression: `'every alerting rule needs the label ${TEAM_ALERT_LABEL}: ' + params.data.team + ' (its alerts go to your team\\'s receivers, set in platform.yaml alerting.receivers[].team)'`,
+      message: `an alerting rule lacks the label ${TEAM_ALERT_LABEL}: add ${TEAM_ALERT_LABEL}: <your team> to every alerting rule, so its alerts reach your team's receivers`,
+      reason: 'Invalid',
+    }],
+  };
+}
+
+/** Ingress hosts and route hostnames only from the team's own names. */
+function teamHosts(): GuardrailPolicy {
+  return {
+    name: 'platform-team-hosts',
+    perTeam: true,
+    resourceRules: [rule('networking.k8s.io', ['ingresses']), rule('gateway.networking.k8s.io', ['httproutes'])],
+    variables: [
+      { name: 'allowed', expression: `params.data.hosts == '' ? [] : params.data.hosts.split(',')` },
+      // An Ingress rule without a host would serve every name.
+      { name: 'requested', expression: cel(`object.kind == 'HTTPRoute'
+          ? (has(object.spec.hostnames) ? object.spec.hostnames : [])
+          : (has(object.spec.rules) ? object.spec.rules.map(r, has(r.host) ? r.host : '*') : [])`) },
+      // `*.zone` allows every name inside the zone (not the zone itself).
+      { name: 'foreign', expression: `variables.requested.filter(h, !variables.allowed.exists(a, a == h || (a.startsWith('*.') && h.endsWith(a.substring(1)))))` },
+    ],
+    validations: [
+      {
+        expression: 'size(variables.foreign) == 0',
+        messageExpression: cel(`'host ' + variables.foreign[0] + ' is not one of this team\\'s hosts ('
+          + (size(variables.allowed) == 0 ? 'none yet' : variables.allowed.join(', '))
+          + '): declare the app in platform.yaml (teams[].apps[].host) to get a host'`),
+        message: 'a host is not one of this team\'s hosts: declare the app in platform.yaml (teams[].apps[].host) to get a host',
+        reason: 'Forbidden',
+      },
+      {
+        // Certificates for TLS hosts come from the platform's ClusterIssuers: only for the team's names.
+        expression: cel(`object.kind != 'Ingress' || !has(object.spec.tls) || object.spec.tls.all(t, !has(t.hosts)
+          || t.hosts.all(h, variables.allowed.exists(a, a == h || (a.startsWith('*.') && h.endsWith(a.substring(1))))))`),
+        message: 'a TLS host is not one of this team\'s hosts: certificates are issued only for the hosts of the team\'s apps in platform.yaml',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
+/** Secrets only through the team's own SecretStore: never the platform's store, never a generator. */
+function externalSecrets(): GuardrailPolicy {
+  const storeKinds = (list: string) => `(has(object.spec.${list}) ? object.spec.${list}.filter(d, has(d.sourceRef) && has(d.sourceRef.storeRef) && has(d.sourceRef.storeRef.kind)).map(d, d.sourceRef.storeRef.kind) : [])`;
+  const generators = (list: string) => `(has(object.spec.${list}) && object.spec.${list}.exists(d, has(d.sourceRef) && has(d.sourceRef.generatorRef)))`;
+  return {
+    name: 'platform-external-secrets',
+    resourceRules: [rule('external-secrets.io', ['externalsecrets'])],
+    variables: [
+      { name: 'storeKinds', expression: cel(`(has(object.spec.secretStoreRef) && has(object.spec.secretStoreRef.kind) ? [object.spec.secretStoreRef.kind] : [])
+          + ${storeKinds('data')} + ${storeKinds('dataFrom')}`) },
+    ],
+    validations: [
+      {
+        expression: `!variables.storeKinds.exists(k, k == 'ClusterSecretStore')`,
+        message: 'an ExternalSecret in a team namespace reads through the team\'s store: use secretStoreRef {kind: SecretStore, name: team-secrets} and keep your secrets under your team\'s prefix',
+        reason: 'Forbidden',
+      },
+      {
+        expression: `!${generators('data')} && !${generators('dataFrom')}`,
+        message: 'generators are not offered to teams (they would mint credentials with the platform\'s identity): store the value under your team\'s prefix and read it through team-secrets',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
+/** Volumes only freshly provisioned: no claiming an existing volume (another team's retained data) by name. */
+function storage(): GuardrailPolicy {
+  return {
+    name: 'platform-storage',
+    resourceRules: [rule('', ['persistentvolumeclaims'])],
+    validations: [
+      {
+        // The volume binder (a kube-system controller) sets volumeName when it binds; a team may not.
+        expression: cel(`!has(object.spec.volumeName) || object.spec.volumeName == ''
+          || (request.operation == 'UPDATE' && has(oldObject.spec.volumeName) && oldObject.spec.volumeName == object.spec.volumeName)
+          || (has(request.userInfo.groups) && 'system:serviceaccounts:kube-system' in request.userInfo.groups)`),
+        message: 'spec.volumeName binds a claim to an existing volume, which may hold another team\'s data: leave it out and let the StorageClass provision a new volume',
+        reason: 'Forbidden',
+      },
+      {
+        expression: '!has(object.spec.dataSourceRef) || !has(object.spec.dataSourceRef.namespace) || object.spec.dataSourceRef.namespace == request.namespace',
+        messageExpression: `'a volume may only be restored from a source in ' + request.namespace + ': remove dataSourceRef.namespace'`,
+        message: 'a volume may only be restored from a source in its own namespace: remove dataSourceRef.namespace',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
+/** Disruption budgets that let a node drain: one that allows no eviction would stall every node upgrade. */
+function disruptionBudgets(): GuardrailPolicy {
+  return {
+    name: 'platform-disruption-budgets',
+    resourceRules: [rule('policy', ['poddisruptionbudgets'])],
+    validations: [{
+      expression: cel(`!(has(object.spec.maxUnavailable) && string(object.spec.maxUnavailable) in ['0', '0%'])
+        && !(has(object.spec.minAvailable) && string(object.spec.minAvailable) == '100%')`),
+      message: 'a PodDisruptionBudget must allow at least one pod to be evicted (maxUnavailable 0 or minAvailable 100% blocks node upgrades): use maxUnavailable: 1',
+      reason: 'Forbidden',
+    }],
+  };
+}
+
+/**
+ * NetworkPolicies, quotas, limits and the guardrail parameters the platform puts in a team
+ * namespace stay as git says: only the platform's own principals change or delete them, and Argo CD
+ * only on behalf of the Application that already tracks them (a team's Application would change the
+ * tracking id).
+ */
+function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
+  const platformGroups = ['system:masters', 'system:serviceaccounts:kube-system', ...names.platform.identity.adminGroups.map((g) => names.oidcGroup(g))];
+  // Break-glass IAM roles (aws.adminRoles) come in through EKS access entries as their STS session, without groups.
+  const adminSessions = names.platform.aws.adminRoles.map((r) => `arn:aws:sts::${names.platform.aws.accountId}:assumed-role/${r}/`);
+  const tracking = (o: string) => `has(${o}.metadata.annotations) && '${ARGOCD_TRACKING_ANNOTATION}' in ${o}.metadata.annotations`;
+  return {
+    name: 'platform-owned-objects',
+    objectLabels: { [LABELS.owner]: 'platform' },
+    resourceRules: [
+      rule('', ['configmaps', 'resourcequotas', 'limitranges'], ['UPDATE', 'DELETE']),
+      rule('networking.k8s.io', ['networkpolicies'], ['UPDATE', 'DELETE']),
+    ],
+    variables: [
+      { name: 'platformPrincipal', expression: cel(`(has(request.userInfo.groups) && request.userInfo.groups.exists(g, g in [${platformGroups.map(str).join(', ')}]))
+          || [${adminSessions.map(str).join(', ')}].exists(p, request.userInfo.username.startsWith(p))`) },
+      { name: 'argocd', expression: `request.userInfo.username == ${str(ARGOCD_CONTROLLER_USER)}` },
+      { name: 'sameTracker', expression: cel(`request.operation == 'DELETE' || (${tracking('oldObject')} && ${tracking('object')}
+          && object.metadata.annotations['${ARGOCD_TRACKING_ANNOTATION}'] == oldObject.metadata.annotations['${ARGOCD_TRACKING_ANNOTATION}'])`) },
+    ],
+    validations: [{
+      expression: 'variables.platformPrincipal || (variables.argocd && variables.sameTracker)',
+      messageExpression: cel(`oldObject.kind + ' ' + oldObject.metadata.name + ' belongs to the platform (label ${LABELS.owner}=platform) and changes only through platform.yaml:
+        add your own ' + oldObject.kind + ' next to it instead'`),
+      message: `this object belongs to the platform (label ${LABELS.owner}=platform) and changes only through platform.yaml: add your own next to it instead`,
+      reason: 'Forbidden',
+    }],
+  };
+}
+
+/** Every guardrail of an environment, in a stable order. */
+export function guardrailPolicies(names: EnvironmentNames): GuardrailPolicy[] {
+  return [imageSource(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), disruptionBudgets(), ownedObjects(names)];
+}
+
+/** The policies and one binding each, matching every tenant namespace. */
+export class TenantAdmissionPolicies extends Construct {
+  constructor(scope: Construct, id: string, props: { names: EnvironmentNames }) {
+    super(scope, id);
+    for (const policy of guardrailPolicies(props.names)) {
+      new ApiObject(this, policy.name, {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicy',
+        metadata: { name: policy.name },
+        spec: {
+          failurePolicy: 'Fail',
+          ...(policy.perTeam ? { paramKind: { apiVersion: 'v1', kind: 'ConfigMap' } } : {}),
+          matchConstraints: { resourceRules: policy.resourceRules },
+          ...(policy.matchConditions ? { matchConditions: policy.matchConditions } : {}),
+          ...(policy.variables ? { variables: policy.variables } : {}),
+          validations: policy.validations,
+        },
+      });
+      new ApiObject(this, `${policy.name}-binding`, {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingAdmissionPolicyBinding',
+        metadata: { name: policy.name },
+        spec: {
+          policyName: policy.name,
+          validationActions: ['Deny'],
+          // No namespace: the parameter is read from the namespace of the object under review.
+          ...(policy.perTeam ? { paramRef: { name: GUARDRAILS_CONFIGMAP, parameterNotFoundAction: 'Deny' } } : {}),
+          matchResources: {
+            namespaceSelector: { matchLabels: { [LABELS.tenant]: 'true' } },
+            ...(policy.objectLabels ? { objectSelector: { matchLabels: policy.objectLabels } } : {}),
+          },
+        },
+      });
+    }
+  }
+}
+
+/** The per-team parameter of the guardrails, platform-owned. */
+export class TeamGuardrails extends Construct {
+  constructor(scope: Construct, id: string, props: { names: EnvironmentNames; team: TeamConfig; namespace: string }) {
+    super(scope, id);
+    const { names, team, namespace } = props;
+    new ApiObject(this, 'params', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: GUARDRAILS_CONFIGMAP, namespace, labels: { [LABELS.owner]: 'platform', [LABELS.team]: team.name } },
+      data: {
+        team: team.name,
+        registries: names.imageRegistries(team).join(','),
+        hosts: names.teamHosts(team).join(','),
+      },
+    });
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The attack suite: every hostile request in the catalogue is refused by the layer that must stop
+ * it, and its benign twin passes that same layer, in every environment of every fixture.
+ */
+import { fixtureEnvironments, objectsOf } from '../harness/fixtures';
+import { AdmissionSimulator } from '../harness/admission';
+import { Authorizer } from '../harness/rbac';
+import { AppProjectEvaluator } from '../harness/appproject';
+import { NetworkModel } from '../harness/network';
+import { admissionAttacks, argocdAttacks, networkAttacks, podSecurityAttacks, rbacAttacks, syncAttacks } from './catalogue';
+import { enforcedLevel, podSecurityViolations } from '../harness/pod-security';
+import { ArgoCdRbac } from '../harness/argocd-rbac';
+import { helmValues } from '../harness/platform';
+import { guardrailPolicies } from '../../charts/tenancy';
+
+describe.each(fixtureEnvironments())('$label', (env) => {
+  const { names } = env;
+  const objects = objectsOf(env);
+  const admission = new AdmissionSimulator(objects);
+  const rbac = new Authorizer(objects);
+  const projects = new AppProjectEvaluator(objects);
+  const network = new NetworkModel(objects);
+  const argocdValues = helmValues(objects, 'argocd') ?? objects.map((o) => o.obj).find((o) => o.kind === 'ApplicationSet' && o.metadata.name === 'argocd').spec.template.spec.source.helm.valuesObject;
+  const argocd = new ArgoCdRbac(objects, argocdValues);
+
+  describe('the suite itself', () => {
+    it.each(guardrailPolicies(names).map((p) => [p.name] as const))('would fail if %s refused everything (its benign twins reach it)', (policy) => {
+      const refuseAll = objects.map((o) => (o.obj.kind === 'ValidatingAdmissionPolicy' && o.obj.metadata.name === policy
+        ? { ...o, obj: { ...o.obj, spec: { ...o.obj.spec, validations: [{ expression: 'false', message: 'refuses everything' }] } } } : o));
+      const broken = new AdmissionSimulator(refuseAll);
+      const twins = names.teams.flatMap((t) => admissionAttacks(names, t)).filter((a) => a.policy === policy);
+      expect(twins.length).toBeGreaterThan(0);
+      expect(twins.filter((a) => !broken.admit(a.benign).allowed).length).toBeGreaterThan(0);
+    });
+  });
+
+  describe.each(names.teams.map((t) => [t.name, t] as const))('team %s', (_name, team) => {
+    describe('admission (ValidatingAdmissionPolicies on the CEL engine)', () => {
+      it.each(admissionAttacks(names, team).map((a) => [a.name, a] as const))('refuses %s, admits its twin', (_n, attack) => {
+        const hostile = admission.admit(attack.hostile);
+        expect(hostile.allowed).toBe(false);
+        // Refused for the right reason, by the policy meant to, with a message (not an evaluation error).
+        expect(hostile.messages.some((m) => m.startsWith(`${attack.policy}: `))).toBe(true);
+        expect(hostile.messages.join('\n')).not.toMatch(/resulted in error|no params found/);
+        expect(admission.admit(attack.benign)).toEqual({ allowed: true, messages: [], warnings: [] });
+      });
+    });
+
+    describe('Pod Security', () => {
+      it.each(podSecurityAttacks(names, team).map((a) => [a.name, a] as const))('refuses a pod that would %s; admits its twin', (_n, attack) => {
+        const level = enforcedLevel(admission.namespaceLabels(attack.namespace));
+        expect(level).toBe('restricted');
+        expect(podSecurityViolations(attack.hostile, level)).not.toEqual([]);
+        expect(podSecurityViolations(attack.benign, level)).toEqual([]);
+      });
+    });
+
+    describe('RBAC', () => {
+      it.each(rbacAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
+        expect(rbac.allows(attack.group, attack.hostile)).toBe(false);
+        expect(rbac.allows(attack.group, attack.benign)).toBe(true);
+      });
+    });
+
+    const repos = [...team.sourceRepos, ...(team.apps.length ? [names.platform.gitops.repoURL] : [])];
+    if (repos.length > 0) {
+      describe('AppProject', () => {
+        it.each(syncAttacks(names, team).map((a) => [a.name, a] as const))('refuses to %s; syncs its twin', (_n, attack) => {
+          expect(projects.refusal(attack.hostile)).toBeDefined();
+          expect(projects.refusal(attack.benign)).toBeUndefined();
+        });
+      });
+    } else {
+      it('has an AppProject that syncs nothing at all (no repositories)', () => {
+        for (const attack of syncAttacks(names, team)) expect(projects.refusal(attack.benign)).toMatch(/repository/);
+      });
+    }
+
+    describe('Argo CD RBAC', () => {
+      it.each(argocdAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
+        expect(argocd.allows(attack.hostile.groups, attack.hostile.resource, attack.hostile.action, attack.hostile.object)).toBe(false);
+        expect(argocd.allows(attack.benign.groups, attack.benign.resource, attack.benign.action, attack.benign.object)).toBe(true);
+      });
+    });
+
+    describe('NetworkPolicy', () => {
+      it.each(networkAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
+        expect(network.canReach(attack.hostile.from, attack.hostile.to, attack.hostile.port)).toBe(false);
+        expect(network.canReach(attack.benign.from, attack.benign.to, attack.benign.port)).toBe(true);
+      });
+
+      // A team may add NetworkPolicies of its own; one that opens all egress must not open the platform.
+      const openEgress = { folder: 'team-repo', obj: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy',
+        metadata: { name: 'allow-all-egress', namespace: names.teamNamespace(team) }, spec: { podSelector: {}, policyTypes: ['Egress'], egress: [{}] } } };
+      const withOpenEgress = new NetworkModel([...objects, openEgress]);
+      it.each(networkAttacks(names, team).filter((a) => a.fencedAtDestination).map((a) => [a.name, a] as const))('refuses even with the team\'s egress open: %s', (_n, attack) => {
+        expect(withOpenEgress.canReach(attack.hostile.from, attack.hostile.to, attack.hostile.port)).toBe(false);
+        expect(withOpenEgress.canReach(attack.benign.from, attack.benign.to, attack.benign.port)).toBe(true);
+      });
+    });
+  });
+});
