@@ -9,6 +9,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { grafanaRoleMapping, oidcEndpoints, PLATFORM_ALERT_GROUPS } from '../charts/monitoring';
 import { ALERT_CASES } from './fixtures/alert-cases';
+import { promtoolTestRules } from './harness/promtool';
 import { helmValues, named, ofKind, synthesizeObjects, variantEnvironment } from './harness/platform';
 import { FixtureEnvironment, fixtureEnvironments, objectsOf } from './harness/fixtures';
 
@@ -149,27 +150,6 @@ withTools('promtool unit tests of every platform alert', () => {
   });
 
   it('fires each alert on its synthetic series and stays silent on healthy ones (`promtool test rules`)', () => {
-    fs.writeFileSync(path.join(work, 'platform.rules.yaml'), yaml.dump({ groups: PLATFORM_ALERT_GROUPS }));
-    const expand = (text: string, labels: Record<string, string>) => text.replace(/\{\{ \$labels\.(\w+) \}\}/g, (_m, k) => labels[k] ?? '');
-    const tests = ALERT_CASES.flatMap((c) => {
-      const rule = rules.find((r) => r.alert === c.alert)!;
-      const series = (s: Record<string, string>) => Object.entries(s).map(([name, values]) => ({ series: name, values }));
-      return [
-        { name: `${c.alert} fires`, interval: '1m', input_series: series(c.firing.series), alert_rule_test: [{
-          eval_time: c.eval, alertname: c.alert,
-          exp_alerts: [{ exp_labels: { ...c.firing.labels, severity: rule.labels.severity },
-            exp_annotations: Object.fromEntries(Object.entries(rule.annotations).map(([k, v]) => [k, expand(v, c.firing.labels)])) }],
-        }] },
-        { name: `${c.alert} stays silent when healthy`, interval: '1m', input_series: series(c.healthy), alert_rule_test: [{ eval_time: c.eval, alertname: c.alert, exp_alerts: [] }] },
-      ];
-    });
-    fs.writeFileSync(path.join(work, 'platform.test.yaml'), yaml.dump({ rule_files: ['platform.rules.yaml'], evaluation_interval: '1m', tests }));
-    let output = '';
-    try {
-      output = run('promtool', ['test', 'rules', 'platform.test.yaml']);
-    } catch (e) {
-      throw new Error(`promtool test rules failed:\n${(e as any).stdout}${(e as any).stderr}`);
-    }
-    expect(output).toContain('SUCCESS');
+    expect(promtoolTestRules(PLATFORM_ALERT_GROUPS, ALERT_CASES)).toContain('SUCCESS');
   });
 });
