@@ -6,13 +6,12 @@
  */
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy } from '../../imports/certificate-cert-manager.io';
 import { EnvironmentNames, HELM_CHARTS, IMAGES, PLATFORM_NAMESPACES } from '../../config';
 import { CLUSTER_ISSUERS } from '../gateway/certificate-issuers';
 import { HelmRelease, SYNC_WAVE } from '../lib/platform-chart';
 import { PlatformSecret } from '../lib/platform-secret';
-import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
+import { PostSyncJob } from '../lib/post-sync-job';
 import { PlatformUiRoute } from '../sso';
 import { LogOutput } from './fluent-bit';
 
@@ -327,40 +326,16 @@ export class ElasticLogStore extends Construct {
     });
 
     // Runs after every sync of this folder (Elasticsearch healthy by then); every call is an idempotent PUT.
-    new k8s.KubeJob(this, 'setup', {
-      metadata: {
-        name: 'log-store-setup',
-        namespace: ns,
-        annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
-      },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 1800,
-        template: {
-          spec: {
-            restartPolicy: 'OnFailure',
-            automountServiceAccountToken: false,
-            // The curl image names its user; runAsNonRoot needs a numeric one.
-            securityContext: { ...RESTRICTED_POD_SECURITY_CONTEXT, runAsUser: 65532, runAsGroup: 65532 },
-            containers: [{
-              name: 'setup',
-              image: IMAGES.curl,
-              command: ['/bin/sh', '-c', logStoreSetupScript(logStoreRequests(names))],
-              env: [
-                { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: `${LOG_STORE_NAME}-es-elastic-user`, key: 'elastic' } } },
-                ...Object.values(LOG_STORE_USERS).map(passwordEnv),
-              ],
-              resources: { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') }, limits: { memory: k8s.Quantity.fromString('64Mi') } },
-              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-              volumeMounts: [{ name: 'ca', mountPath: '/ca', readOnly: true }, { name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [
-              { name: 'ca', secret: { secretName: LOG_STORE_TLS_SECRET, items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
-              { name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } },
-            ],
-          },
-        },
-      },
+    new PostSyncJob(this, 'setup', {
+      name: 'log-store-setup',
+      namespace: ns,
+      container: 'setup',
+      script: logStoreSetupScript(logStoreRequests(names)),
+      env: [
+        { name: 'ELASTIC_PASSWORD', valueFrom: { secretKeyRef: { name: `${LOG_STORE_NAME}-es-elastic-user`, key: 'elastic' } } },
+        ...Object.values(LOG_STORE_USERS).map(passwordEnv),
+      ],
+      mounts: [{ volume: { name: 'ca', secret: { secretName: LOG_STORE_TLS_SECRET, items: [{ key: 'ca.crt', path: 'ca.crt' }] } }, mountPath: '/ca' }],
     });
   }
 }

@@ -6,9 +6,8 @@
  * requests signed (SigV4) by the Fluent Bit role, the one role that may reach the domain.
  */
 import { Construct } from 'constructs';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
-import { EnvironmentNames, IMAGES, PLATFORM_NAMESPACES } from '../../config';
-import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
+import { EnvironmentNames, PLATFORM_NAMESPACES } from '../../config';
+import { PostSyncJob } from '../lib/post-sync-job';
 import { FLUENT_BIT_SERVICE_ACCOUNT } from './fluent-bit';
 
 /** The ISM policy's id on the domain. */
@@ -71,35 +70,13 @@ export class OpenSearchRetention extends Construct {
   constructor(scope: Construct, id: string, props: OpenSearchRetentionProps) {
     super(scope, id);
     const { names } = props;
-    new k8s.KubeJob(this, 'job', {
-      metadata: {
-        name: 'log-retention',
-        namespace: PLATFORM_NAMESPACES.logging,
-        annotations: { 'argocd.argoproj.io/hook': 'PostSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' },
-      },
-      spec: {
-        backoffLimit: 6,
-        activeDeadlineSeconds: 1800,
-        template: {
-          spec: {
-            restartPolicy: 'OnFailure',
-            // Fluent Bit's identity: its Pod Identity association gives the job the role that may call the domain.
-            serviceAccountName: FLUENT_BIT_SERVICE_ACCOUNT,
-            automountServiceAccountToken: false,
-            // The curl image names its user; runAsNonRoot needs a numeric one.
-            securityContext: { ...RESTRICTED_POD_SECURITY_CONTEXT, runAsUser: 65532, runAsGroup: 65532 },
-            containers: [{
-              name: 'retention',
-              image: IMAGES.curl,
-              command: ['/bin/sh', '-c', retentionScript(names)],
-              resources: { requests: { cpu: k8s.Quantity.fromString('10m'), memory: k8s.Quantity.fromString('32Mi') }, limits: { memory: k8s.Quantity.fromString('64Mi') } },
-              securityContext: RESTRICTED_CONTAINER_SECURITY_CONTEXT,
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
-            volumes: [{ name: 'tmp', emptyDir: { medium: 'Memory', sizeLimit: k8s.Quantity.fromString('1Mi') } }],
-          },
-        },
-      },
+    new PostSyncJob(this, 'job', {
+      name: 'log-retention',
+      namespace: PLATFORM_NAMESPACES.logging,
+      container: 'retention',
+      script: retentionScript(names),
+      // Fluent Bit's identity: its Pod Identity association gives the job the role that may call the domain.
+      serviceAccountName: FLUENT_BIT_SERVICE_ACCOUNT,
     });
   }
 }
