@@ -11,7 +11,11 @@ export interface HelmChartSource {
 }
 
 export const HELM_CHARTS = {
-  /** Argo CD v3.4.4. The shared CRDs are v3.5.1; no chart of 3.5 was published in our mirror yet. */
+  /**
+   * Argo CD v3.4.4. The shared CRDs are v3.5.1, but no argo-cd chart of 3.5 exists yet (the newest
+   * argo-helm release in the mirror, of 2026-07-02, is this one): test/argocd-crd-skew.test.ts keeps
+   * every object off the fields only 3.5 knows until the pin moves.
+   */
   argocd: { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '10.1.1' },
   /** The bootstrap's second release: the platform AppProject and the root Application, after the argo-cd release created their CRDs. */
   argocdApps: { repoURL: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.5' },
