@@ -218,7 +218,7 @@ const receiver = z.strictObject({
 const app = z.strictObject({
   /** Names its Deployment and Service: a Service name must start with a letter (RFC 1035). */
   name: dnsLabel('app name').regex(/^[a-z]/, { error: 'an app name starting with a letter (it names a Service, an RFC 1035 label)' }),
-  /** Repository in the platform's ECR registry (created by infra). Default: <team>/<app>. */
+  /** Repository in the platform's ECR registry (created by infra). Default: <org>/<team>/<app>. */
   repository: z.string().regex(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, { error: 'an ECR repository name such as payments/api' }).optional(),
   /** Immutable image tag or digest; `latest` is refused because it makes rollouts unreproducible. */
   tag: z.string().regex(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})$/, { error: 'an image tag such as 1.4.2 or a sha256 digest' })
