@@ -1,7 +1,8 @@
 /**
  * `npm run check [PATH ...]`: the gate an adopter runs in CI on their own platform.yaml and dist/.
  *
- *   1. config     platform.yaml (or $PLATFORM_CONFIG) is valid
+ *   1. config     platform.yaml (or $PLATFORM_CONFIG) is valid; a warning per environment whose
+ *                 Kubernetes version leaves EKS standard support within 60 days
  *   2. readiness  production-readiness checks (check/readiness.ts)
  *   3. schemas    every object as the API server of each supported Kubernetes version would take
  *                 it, with the pinned CRDs and their CEL rules (check/manifest-validator.ts)
@@ -16,7 +17,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ConfigError, loadPlatformConfig, PlatformNames } from '../config';
+import { ConfigError, loadPlatformConfig, PlatformNames, supportWarnings } from '../config';
 import { checkManifests, formatFindings, Manifest, objectName } from '../check/readiness';
 import { ManifestValidator } from '../check/manifest-validator';
 import { locateSchemas } from '../check/schema-files';
@@ -41,6 +42,8 @@ export interface CheckOptions {
   readonly out?: (s: string) => void;
   /** Tools to consider missing (tests); default: look them up on PATH. */
   readonly tools?: { promtool: boolean; amtool: boolean };
+  /** The day the Kubernetes support warnings are computed for (tests). @default today */
+  readonly today?: Date;
 }
 
 export function runCheck(options: CheckOptions = {}): number {
@@ -60,7 +63,12 @@ export function runCheck(options: CheckOptions = {}): number {
   let names: PlatformNames | undefined;
   try {
     names = new PlatformNames(loadPlatformConfig(configFile));
-    line(`config     ${configFile}: valid (${names.environments.length} environments)`);
+    const count = names.environments.length;
+    line(`config     ${configFile}: valid (${count} environment${count === 1 ? '' : 's'})`);
+    for (const w of supportWarnings(names.platform, options.today)) {
+      warnings++;
+      line(`warning: ${w}`);
+    }
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     errors += e.problems.length;

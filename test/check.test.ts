@@ -9,6 +9,7 @@ import * as yaml from 'js-yaml';
 import { renderEnvironment } from '../charts/platform';
 import { writeFiles } from '../charts/lib/manifest-writer';
 import { runCheck } from '../scripts/check';
+import { KUBERNETES_VERSIONS, SUPPORT_WARNING_DAYS } from '../config';
 import { Fixture, fixture, fixtures } from './harness/fixtures';
 import { describeWithSchemas } from './harness/schemas';
 
@@ -23,11 +24,15 @@ function synthesizedDist(f: Fixture): string {
 }
 
 const ALL_TOOLS = { promtool: true, amtool: true };
+/** A day no supported Kubernetes version is near the end of its standard support, so the passing runs stay quiet whenever they run. */
+const DAY = 24 * 60 * 60 * 1000;
+const firstEnd = Math.min(...Object.values(KUBERNETES_VERSIONS).map((v) => Date.parse(`${v.standardSupportEnds}T00:00:00Z`)));
+const QUIET_DAY = new Date(firstEnd - (SUPPORT_WARNING_DAYS + 30) * DAY);
 
-function check(f: Fixture, dist: string, extra: { env?: NodeJS.ProcessEnv; tools?: { promtool: boolean; amtool: boolean }; targets?: string[] } = {}) {
+function check(f: Fixture, dist: string, extra: { env?: NodeJS.ProcessEnv; tools?: { promtool: boolean; amtool: boolean }; targets?: string[]; today?: Date } = {}) {
   let out = '';
   const env = { ...process.env, CI: '', PLATFORM_CONFIG: f.file, PLATFORM_DIST: dist, ...extra.env };
-  const code = runCheck({ env, targets: extra.targets, tools: extra.tools ?? ALL_TOOLS, out: (s) => { out += s; } });
+  const code = runCheck({ env, targets: extra.targets, tools: extra.tools ?? ALL_TOOLS, today: extra.today ?? QUIET_DAY, out: (s) => { out += s; } });
   return { code, out, summary: out.trim().split('\n').pop() };
 }
 
@@ -47,6 +52,18 @@ withTools('npm run check', () => {
       expect(summary).toContain(`, ${warnings.length} warnings`);
       expect(code).toBe(0);
     });
+  });
+
+  it('warns, without failing, about an environment whose Kubernetes version leaves standard support within 60 days', () => {
+    const f = fixture('example');
+    const dist = synthesizedDist(f);
+    const version = f.names.environments[0].environment.kubernetesVersion as keyof typeof KUBERNETES_VERSIONS;
+    const ends = Date.parse(`${KUBERNETES_VERSIONS[version].standardSupportEnds}T00:00:00Z`);
+    const soon = check(f, dist, { today: new Date(ends - 30 * DAY) });
+    expect(soon.out).toMatch(new RegExp(`warning: environment ${f.names.environments[0].env}: EKS standard support for Kubernetes ${version.replace('.', '\\.')} ends in 30 days`));
+    expect(soon.code).toBe(0);
+    // The twin: 61 days before, nothing to say.
+    expect(check(f, dist, { today: new Date(ends - (SUPPORT_WARNING_DAYS + 1) * DAY) }).out).not.toContain('EKS standard support');
   });
 
   describe('refusals', () => {

@@ -128,11 +128,13 @@ describe('the synth command', () => {
   it('works through the cdk8s CLI exactly as the README says', () => {
     // The kitchen sink, not the user's platform.yaml: the command is what is under test.
     const config = fixture('kitchen-sink').file;
-    const out = execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade'], {
-      cwd: ROOT, encoding: 'utf8', env: { ...process.env, PLATFORM_CONFIG: config, PLATFORM_DIST: path.join(work, 'cli-dist') },
+    // --output keeps the user's cdk8s.out/ (their `kubectl diff -f` input) as their own synth left it.
+    const staging = path.join(work, 'cli-out');
+    const out = execFileSync('npx', ['cdk8s', 'synth', '--no-check-upgrade', '--output', staging], {
+      cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PLATFORM_CONFIG: config, PLATFORM_DIST: path.join(work, 'cli-dist') },
     });
     expect(out).toContain('Synthesizing application');
-    for (const env of environmentsOf(config)) expect(out).toContain(`cdk8s.out/${env}.k8s.yaml`);
+    for (const env of environmentsOf(config)) expect(out).toContain(`${staging}/${env}.k8s.yaml`);
     expect(fs.readdirSync(path.join(work, 'cli-dist')).sort()).toEqual(environmentsOf(config));
   });
 });
