@@ -14,6 +14,7 @@ import { EnvironmentNames, TeamConfig } from '../../config';
 import { LABELS } from '../lib/labels';
 import { TEAM_ALERT_LABEL } from '../monitoring/alertmanager-config';
 import { ARGOCD_CONTROLLER_USER } from '../gitops/argocd-release';
+import { CLUSTER_ISSUERS } from '../gateway/certificate-issuers';
 
 /** The parameter object of the per-team policies, one in each team namespace. */
 export const GUARDRAILS_CONFIGMAP = 'platform-guardrails';
@@ -215,9 +216,22 @@ function teamHosts(): GuardrailPolicy {
         message: 'a TLS host is not one of this team\'s hosts: certificates are issued only for the hosts of the team\'s apps in platform.yaml',
         reason: 'Forbidden',
       },
+      {
+        // cert-manager's ingress-shim turns an Ingress's annotations into a Certificate in the team's
+        // namespace: cert-manager.io/alt-names, ip-sans, uri-sans, email-sans and common-name add
+        // names the TLS hosts above never show (a publicly trusted certificate for a platform host
+        // over the DNS-01 issuer), and the private CA signs whatever it is asked.
+        expression: cel(`!has(object.metadata.annotations) || object.metadata.annotations.all(k, !k.startsWith('cert-manager.io/')
+          || (k == 'cert-manager.io/cluster-issuer' && object.metadata.annotations[k] in [${PUBLIC_ISSUERS.map(str).join(', ')}]))`),
+        message: `the only cert-manager annotation a team may set is cert-manager.io/cluster-issuer (${PUBLIC_ISSUERS.join(', ')}): the certificate's names come from the TLS hosts, which must be the team's own (teams[].apps[].host in platform.yaml)`,
+        reason: 'Forbidden',
+      },
     ],
   };
 }
+
+/** The ClusterIssuers a team's Ingress may name: the public ACME ones (the private CA is for the platform's internal names). */
+const PUBLIC_ISSUERS = [CLUSTER_ISSUERS.letsencrypt, CLUSTER_ISSUERS.letsencryptDns, CLUSTER_ISSUERS.letsencryptStaging];
 
 /** Secrets only through the team's own SecretStore: never the platform's store, never a generator. */
 function externalSecrets(): GuardrailPolicy {

@@ -89,6 +89,11 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('api', { annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } }),
     spec: { tls: [{ hosts: [tlsHost], secretName: 'api-tls' }], rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] } }] },
   });
+  // A team Ingress as cert-manager's ingress-shim reads it: TLS for the team's own host (when it has one), these annotations.
+  const certIngress = (annotations: Record<string, string>) => {
+    const base = teamHost ? ingress(teamHost) : { ...ingress('x'), spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } };
+    return { ...base, metadata: { ...base.metadata, annotations } };
+  };
   const route = (hostnames?: string[]) => ({
     apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta('api'),
     spec: { ...(hostnames ? { hostnames } : {}), rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
@@ -188,6 +193,15 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'an Ingress that asks for a certificate for another name', policy: 'platform-team-hosts',
       hostile: create('ingresses', ingress(teamHost ?? 'unset', `auth.${names.environment.domain}`)),
       benign: create('ingresses', teamHost ? ingress(teamHost) : { ...ingress('x'), spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } }) },
+    { name: 'an Ingress whose cert-manager.io/alt-names asks for a platform host (DNS-01 issuer)', policy: 'platform-team-hosts',
+      hostile: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt-dns', 'cert-manager.io/alt-names': names.hostname('argocd') }), developer),
+      benign: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt-dns' }), developer) },
+    { name: 'an Ingress whose cert-manager.io/common-name names the log store', policy: 'platform-team-hosts',
+      hostile: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt', 'cert-manager.io/common-name': `logs-es-http.${PLATFORM_NAMESPACES.logStore}.svc` })),
+      benign: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt', 'acme.cert-manager.io/http01-edit-in-place': 'true' })) },
+    { name: 'an Ingress asking the platform\'s private CA for a certificate', policy: 'platform-team-hosts',
+      hostile: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'private-ca' })),
+      benign: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt-staging' })) },
     { name: 'an ExternalSecret reading through the platform\'s ClusterSecretStore', policy: 'platform-external-secrets',
       hostile: create('externalsecrets', externalSecret({ kind: 'ClusterSecretStore', name: 'platform' })), benign: create('externalsecrets', externalSecret({ kind: 'SecretStore', name: 'team-secrets' })) },
     { name: 'an ExternalSecret pointing one key at the platform\'s store', policy: 'platform-external-secrets',
@@ -252,6 +266,7 @@ export function rbacAttacks(names: EnvironmentNames, team: TeamConfig): RbacAtta
     ['list Secrets across the cluster', req('list', '', 'secrets', undefined), req('list', '', 'pods')],
     ['bind itself a Role', req('create', 'rbac.authorization.k8s.io', 'rolebindings'), req('get', '', 'services')],
     ['raise its own quota', req('update', '', 'resourcequotas'), req('get', '', 'resourcequotas')],
+    ['create an Ingress (cert-manager would issue it a certificate; nothing serves it)', req('create', 'networking.k8s.io', 'ingresses'), req('list', 'networking.k8s.io', 'ingresses')],
     ['point a Service at any address with an EndpointSlice', req('create', 'discovery.k8s.io', 'endpointslices'), req('list', '', 'endpoints')],
     ['request a certificate from a platform ClusterIssuer', req('create', 'cert-manager.io', 'certificates'), req('list', 'apps', 'deployments')],
     ['push a Secret out through External Secrets', req('create', 'external-secrets.io', 'pushsecrets'), req('list', 'external-secrets.io', 'externalsecrets')],
