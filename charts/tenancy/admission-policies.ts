@@ -134,6 +134,10 @@ function metricsScraping(): GuardrailPolicy {
   return {
     name: 'platform-metrics-scraping',
     resourceRules: [rule('monitoring.coreos.com', ['servicemonitors', 'podmonitors', 'probes']), rule('monitoring.coreos.com', ['scrapeconfigs'], WRITE, 'v1alpha1')],
+    variables: [
+      { name: 'endpoints', expression: cel(`object.kind == 'ServiceMonitor' ? (has(object.spec.endpoints) ? object.spec.endpoints : [])
+          : object.kind == 'PodMonitor' ? (has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []) : []`) },
+    ],
     validations: [
       {
         expression: `object.kind != 'ScrapeConfig'`,
@@ -147,11 +151,21 @@ function metricsScraping(): GuardrailPolicy {
         reason: 'Forbidden',
       },
       {
-        // Rewriting the target address turns Prometheus into a proxy to anything it can reach.
-        expression: cel(`(object.kind == 'ServiceMonitor' ? (has(object.spec.endpoints) ? object.spec.endpoints : [])
-          : object.kind == 'PodMonitor' ? (has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []) : [])
-          .all(e, !has(e.relabelings) || !e.relabelings.exists(r, has(r.targetLabel) && r.targetLabel == '__address__'))`),
-        message: 'a monitor may not rewrite __address__ (Prometheus would scrape whatever it names): select your pods or Services and scrape their metrics port',
+        // Rewriting the target address turns Prometheus into a proxy to anything it can reach. A
+        // label name is written by a relabeling's targetLabel (which expands $1 / \${1} from the
+        // regex) or by labelmap (its replacement, $1 by default): both may spell __address__ out of
+        // a captured value, so a templated targetLabel is refused and labelmap must name a label
+        // that starts with a letter.
+        expression: cel(`variables.endpoints.all(e, !has(e.relabelings) || !e.relabelings.exists(r,
+          (has(r.targetLabel) && (r.targetLabel == '__address__' || r.targetLabel.contains('$')))
+          || (has(r.action) && r.action.lowerAscii() == 'labelmap' && (!has(r.replacement) || !r.replacement.matches('^[a-zA-Z]')))))`),
+        message: 'a monitor may not rewrite __address__ (Prometheus would scrape whatever it names), nor write a label name from a captured value ($ in targetLabel, labelmap without a replacement that starts with a letter): select your pods or Services and scrape their metrics port',
+        reason: 'Forbidden',
+      },
+      {
+        // A proxy is another way of choosing where Prometheus connects: it would send the scrape to the proxy's address.
+        expression: `variables.endpoints.all(e, !has(e.proxyUrl))`,
+        message: 'a monitor may not send Prometheus through a proxy (proxyUrl): Prometheus scrapes your pods directly',
         reason: 'Forbidden',
       },
       {
