@@ -13,7 +13,7 @@
 import { EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { ARGOCD_CONTROLLER_USER } from '../../charts/gitops';
 import { TEAM_ALERT_LABEL } from '../../charts/monitoring';
-import { FRONT_DOOR } from '../../charts/network';
+import { ENVOY_GATEWAY_CONTROLLER_LABELS, ENVOY_GATEWAY_WEBHOOK_PORT, FRONT_DOOR } from '../../charts/network';
 import { AdmissionRequest, UserInfo } from '../harness/admission';
 import { RbacRequest } from '../harness/rbac';
 import { SyncRequest } from '../harness/appproject';
@@ -420,6 +420,7 @@ export function platformEndpoints(names: EnvironmentNames) {
     esoController: pod('external-secrets', N.externalSecrets, { 'app.kubernetes.io/name': 'external-secrets' }),
     certManagerWebhook: pod('cert-manager-webhook', N.certManager, { 'app.kubernetes.io/name': 'webhook' }),
     ingressController: pod('ingress-controller', FRONT_DOOR.namespace, { ...FRONT_DOOR.pods }),
+    envoyGatewayController: pod('envoy-gateway', FRONT_DOOR.namespace, { ...ENVOY_GATEWAY_CONTROLLER_LABELS }),
     externalDns: pod('external-dns', N.externalDns, { 'app.kubernetes.io/name': 'external-dns' }),
     apiServer: { name: 'EKS control plane', ip: ip() } as Endpoint,
     internet: { name: 'the internet', ip: '198.51.100.7' } as Endpoint,
@@ -442,6 +443,9 @@ export function networkAttacks(names: EnvironmentNames, team: TeamConfig): Netwo
     { name: 'a team pod calls the secrets operator\'s webhook', hostile: c(mine, p.esoWebhook, 10250), benign: c(p.apiServer, p.esoWebhook, 10250) },
     { name: 'a team pod reaches the secrets operator', hostile: c(mine, p.esoController, 8080), benign: c(p.prometheus, p.esoController, 8080), fencedAtDestination: true },
     { name: 'a team pod calls the cert-manager webhook', hostile: c(mine, p.certManagerWebhook, 10250), benign: c(p.apiServer, p.certManagerWebhook, 10250) },
+    // The webhook admits the VPC range, which holds every pod's address: only the webhook's port is open to it.
+    { name: 'a team pod pulls the gateway\'s configuration from Envoy Gateway\'s xDS or Wasm server', hostile: c(mine, p.envoyGatewayController, 18002),
+      benign: c(p.apiServer, p.envoyGatewayController, ENVOY_GATEWAY_WEBHOOK_PORT), fencedAtDestination: true },
     { name: 'a team pod talks to the ingress controller\'s pods directly', hostile: c(mine, p.ingressController, 10254), benign: c(p.internet, p.ingressController, 443) },
     { name: 'the internet reaches Prometheus without the ingress controller', hostile: c(p.internet, p.prometheus, 9090), benign: c(p.ingressController, p.prometheus, 9090) },
     { name: 'the internet reaches Grafana without the ingress controller', hostile: c(p.internet, p.grafana, 3000), benign: c(p.ingressController, p.grafana, 3000) },
