@@ -163,6 +163,13 @@ function metricsScraping(): GuardrailPolicy {
         reason: 'Forbidden',
       },
       {
+        // honorLabels keeps the labels a pod exposes over the target's: a pod could publish
+        // up{job="kubelet"} 1 and keep the platform's absent(up{job="kubelet"} == 1) from firing.
+        expression: `variables.endpoints.all(e, !has(e.honorLabels) || !e.honorLabels)`,
+        message: 'a monitor may not set honorLabels: your pod\'s labels could pass for the platform\'s targets (job, instance). Prometheus keeps them as exported_<label>',
+        reason: 'Forbidden',
+      },
+      {
         // A proxy is another way of choosing where Prometheus connects: it would send the scrape to the proxy's address.
         expression: `variables.endpoints.all(e, !has(e.proxyUrl))`,
         message: 'a monitor may not send Prometheus through a proxy (proxyUrl): Prometheus scrapes your pods directly',
@@ -191,6 +198,13 @@ function teamAlerts(): GuardrailPolicy {
           && (!has(r.labels) || !('${TEAM_ALERT_LABEL}' in r.labels) || r.labels['${TEAM_ALERT_LABEL}'] != params.data.team)))`) },
     ],
     validations: [{
+      // A recording rule named like a scraped metric adds series to it: `record: up` with
+      // job: kubelet keeps the platform's absent(up{job="kubelet"} == 1) from ever firing. Exporters
+      // never use colons (Prometheus reserves them for recording rules), so a name with one shadows none.
+      expression: cel(`!object.spec.groups.exists(g, has(g.rules) && g.rules.exists(r, has(r.record) && !r.record.contains(':')))`),
+      message: 'a recording rule\'s name must contain a colon, as Prometheus recommends (level:metric:operations, e.g. job:http_requests:rate5m): a name without one can shadow a scraped metric the platform\'s alerts rely on',
+      reason: 'Invalid',
+    }, {
       expression: '!variables.unlabelled',
       messageExpression: `'every alerting rule needs the label ${TEAM_ALERT_LABEL}: ' + params.data.team + ' (its alerts go to your team\\'s receivers, set in platform.yaml alerting.receivers[].team)'`,
       message: `an alerting rule lacks the label ${TEAM_ALERT_LABEL}: add ${TEAM_ALERT_LABEL}: <your team> to every alerting rule, so its alerts reach your team's receivers`,

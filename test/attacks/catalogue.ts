@@ -84,6 +84,10 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
       { alert: 'ApiDown', expr: 'up{job="api"} == 0', for: '5m', labels },
     ] }] },
   });
+  const recording = (record: string, labels: Record<string, string>) => ({
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: meta('api-recording'),
+    spec: { groups: [{ name: 'api', rules: [{ record, expr: 'vector(1)', labels }] }] },
+  });
   const teamHost = names.teamHosts(team)[0];
   const ingress = (host: string, tlsHost = host) => ({
     apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('api', { annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } }),
@@ -200,6 +204,11 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'a ScrapeConfig (static targets anywhere)', policy: 'platform-metrics-scraping',
       hostile: create('scrapeconfigs', { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: meta('api'), spec: { staticConfigs: [{ targets: ['10.0.0.1:9100'] }] } }),
       benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] } }) },
+    { name: 'a recording rule that records `up` for the kubelet (silences the platform\'s KubeletDown)', policy: 'platform-team-alerts',
+      hostile: create('prometheusrules', recording('up', { job: 'kubelet', metrics_path: '/metrics' })),
+      benign: create('prometheusrules', recording('job:up:sum', { job: 'kubelet', metrics_path: '/metrics' })) },
+    { name: 'a ServiceMonitor with honorLabels (a pod publishing up{job="apiserver"})', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ honorLabels: true })), benign: create('servicemonitors', serviceMonitor({ honorLabels: false })) },
     { name: 'an alerting rule without the team label (would reach the platform pager)', policy: 'platform-team-alerts',
       hostile: create('prometheusrules', rule({ severity: 'critical' })), benign: create('prometheusrules', rule({ severity: 'critical', [TEAM_ALERT_LABEL]: team.name })) },
     { name: 'an alerting rule labelled as another team', policy: 'platform-team-alerts',
