@@ -185,9 +185,11 @@ export class MonitoringChart extends PlatformChart {
 
     // The UIs, through the gateway and its SSO. Every engineer may query metrics and open Grafana;
     // silencing alerts is an operator's act: admins and viewers (on-call), not every team.
+    // Prometheus runs with --web.enable-lifecycle (prometheus-operator sets it for its reloader):
+    // a POST to /-/quit stops it, so only admins send more than GET and HEAD.
     const release = 'kube-prometheus-stack';
     new PlatformUiRoute(this, 'grafana-route', { names, ui: 'grafana', service: { name: `${release}-grafana`, port: 80 }, groups: names.engineerGroups });
-    new PlatformUiRoute(this, 'prometheus-route', { names, ui: 'prometheus', service: { name: `${release}-prometheus`, port: 9090 }, groups: names.engineerGroups });
+    new PlatformUiRoute(this, 'prometheus-route', { names, ui: 'prometheus', service: { name: `${release}-prometheus`, port: 9090 }, groups: idp.adminGroups, readOnlyGroups: names.engineerGroups });
     new PlatformUiRoute(this, 'alertmanager-route', { names, ui: 'alertmanager', service: { name: `${release}-alertmanager`, port: 9093 }, groups: [...idp.adminGroups, ...idp.viewerGroups] });
 
     new PlatformSecret(this, 'grafana-admin', {

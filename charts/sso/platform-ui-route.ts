@@ -19,6 +19,8 @@ export const ID_TOKEN_HEADER = 'X-Platform-Id-Token';
 /** The gateway's OIDC client secret, in the backend. */
 export const GATEWAY_OIDC_KEY = 'gateway/oidc';
 const JWT_PROVIDER = 'platform-idp';
+/** What read-only groups may send: looking never changes a UI's state. */
+export const READ_ONLY_METHODS = ['GET', 'HEAD'] as const;
 
 /** The IdP's signing keys (JWKS), from its issuer URL. */
 export function jwksUri(names: EnvironmentNames): string {
@@ -33,8 +35,13 @@ export interface PlatformUiRouteProps {
   readonly ui: PlatformUi;
   /** The UI's Service, in the UI's namespace (no cross-namespace backends, no ReferenceGrant). */
   readonly service: { readonly name: string; readonly port: number };
-  /** IdP groups admitted. */
+  /** IdP groups admitted, with every method. */
   readonly groups: string[];
+  /**
+   * IdP groups admitted only to look (GET and HEAD): their writes are the UI's operator actions
+   * (Prometheus's /-/quit and /-/reload, which prometheus-operator always enables). @default none
+   */
+  readonly readOnlyGroups?: string[];
   /**
    * Re-encrypt to a backend that serves TLS: the Secret (in the UI's namespace) holding the CA
    * certificate as ca.crt, and the name its certificate is for. @default plain HTTP inside the cluster
@@ -52,6 +59,7 @@ export class PlatformUiRoute extends Construct {
     const ns = PLATFORM_UI_NAMESPACES[ui];
     const clientSecret = `gateway-oidc-${ui}`;
     this.host = names.hostname(ui);
+    const readOnly = [...new Set(props.readOnlyGroups ?? [])].filter((g) => !props.groups.includes(g));
 
     new ApiObject(this, 'route', {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -101,11 +109,19 @@ export class PlatformUiRoute extends Construct {
         },
         authorization: {
           defaultAction: 'Deny',
-          rules: [{
-            name: 'allowed-groups',
-            action: 'Allow',
-            principal: { jwt: { provider: JWT_PROVIDER, claims: [{ name: idp.groupsClaim, valueType: 'StringArray', values: [...new Set(props.groups)] }] } },
-          }],
+          rules: [
+            {
+              name: 'allowed-groups',
+              action: 'Allow',
+              principal: { jwt: { provider: JWT_PROVIDER, claims: [{ name: idp.groupsClaim, valueType: 'StringArray', values: [...new Set(props.groups)] }] } },
+            },
+            ...(readOnly.length > 0 ? [{
+              name: 'read-only-groups',
+              action: 'Allow',
+              operation: { methods: [...READ_ONLY_METHODS] },
+              principal: { jwt: { provider: JWT_PROVIDER, claims: [{ name: idp.groupsClaim, valueType: 'StringArray', values: readOnly }] } },
+            }] : []),
+          ],
         },
       },
     });

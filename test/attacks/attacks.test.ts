@@ -7,7 +7,8 @@ import { AdmissionSimulator } from '../harness/admission';
 import { Authorizer } from '../harness/rbac';
 import { AppProjectEvaluator } from '../harness/appproject';
 import { NetworkModel } from '../harness/network';
-import { admissionAttacks, argocdAttacks, networkAttacks, podSecurityAttacks, rbacAttacks, syncAttacks } from './catalogue';
+import { admissionAttacks, argocdAttacks, networkAttacks, podSecurityAttacks, rbacAttacks, syncAttacks, uiAttacks } from './catalogue';
+import { authorizationDecision } from '../harness/security-policy';
 import { enforcedLevel, podSecurityViolations } from '../harness/pod-security';
 import { ArgoCdRbac } from '../harness/argocd-rbac';
 import { helmValues } from '../harness/platform';
@@ -82,6 +83,18 @@ describe.each(fixtureEnvironments())('$label', (env) => {
         expect(argocd.allows(attack.benign.groups, attack.benign.resource, attack.benign.action, attack.benign.object)).toBe(true);
       });
     });
+
+    const uis = uiAttacks(names, team).filter((a) => objects.some((o) => o.obj.kind === 'SecurityPolicy' && o.obj.metadata.name === `${a.ui}-sso`));
+    if (uis.length > 0) {
+      describe('SSO at the gateway (SecurityPolicy authorization)', () => {
+        const policy = (ui: string) => objects.map((o) => o.obj).find((o) => o.kind === 'SecurityPolicy' && o.metadata.name === `${ui}-sso`);
+        const claims = (groups: string[]) => ({ [names.platform.identity.groupsClaim]: groups });
+        it.each(uis.map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
+          expect(authorizationDecision(policy(attack.ui), claims(attack.hostile.groups), attack.hostile.method)).toBe('Deny');
+          expect(authorizationDecision(policy(attack.ui), claims(attack.benign.groups), attack.benign.method)).toBe('Allow');
+        });
+      });
+    }
 
     describe('NetworkPolicy', () => {
       it.each(networkAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {

@@ -26,6 +26,8 @@ export interface SyncAttack { readonly name: string; readonly hostile: SyncReque
 export interface Connection { readonly from: Endpoint; readonly to: Endpoint; readonly port: number }
 export interface ArgoCdRequest { readonly groups: string[]; readonly resource: string; readonly action: string; readonly object: string }
 export interface ArgoCdAttack { readonly name: string; readonly hostile: ArgoCdRequest; readonly benign: ArgoCdRequest }
+export interface UiRequest { readonly groups: string[]; readonly method: string; readonly path: string }
+export interface UiAttack { readonly name: string; readonly ui: string; readonly hostile: UiRequest; readonly benign: UiRequest }
 export interface PodSecurityAttack { readonly name: string; readonly namespace: string; readonly hostile: any; readonly benign: any }
 export interface NetworkAttack {
   readonly name: string;
@@ -379,6 +381,30 @@ export function podSecurityAttacks(names: EnvironmentNames, team: TeamConfig): P
     ['change kernel settings (sysctl)', spec({ securityContext: { ...RESTRICTED_POD_SECURITY_CONTEXT, sysctls: [{ name: 'kernel.core_pattern', value: '|/tmp/x' }] } })],
   ];
   return cases.map(([name, hostile]) => ({ name, namespace, hostile, benign }));
+}
+
+/** Requests to the platform's UIs through the gateway's SSO (the SecurityPolicy on each UI's route), by people. */
+export function uiAttacks(names: EnvironmentNames, team: TeamConfig): UiAttack[] {
+  const idp = names.platform.identity;
+  const member = team.groups.filter((g) => !idp.adminGroups.includes(g));
+  if (member.length === 0) return [];
+  const admin = [idp.adminGroups[0]];
+  const r = (groups: string[], method: string, path: string): UiRequest => ({ groups, method, path });
+  const attacks: UiAttack[] = [
+    { name: 'a team member stops Prometheus (POST /-/quit: the platform\'s alerts stop)', ui: 'prometheus',
+      hostile: r(member, 'POST', '/-/quit'), benign: r(member, 'GET', '/api/v1/query?query=up') },
+    { name: 'a team member reloads Prometheus\'s configuration', ui: 'prometheus',
+      hostile: r(member, 'PUT', '/-/reload'), benign: r(admin, 'POST', '/-/reload') },
+  ];
+  if (!idp.viewerGroups.some((g) => member.includes(g))) {
+    attacks.push(
+      { name: 'a team member silences the platform\'s alerts in Alertmanager', ui: 'alertmanager',
+        hostile: r(member, 'POST', '/api/v2/silences'), benign: r(admin, 'POST', '/api/v2/silences') },
+      { name: 'a team member posts an alert to Alertmanager (pages the platform)', ui: 'alertmanager',
+        hostile: r(member, 'POST', '/api/v2/alerts'), benign: r(admin, 'GET', '/api/v2/alerts') },
+    );
+  }
+  return attacks;
 }
 
 /** Requests to Argo CD's API (UI, CLI) by people. */
