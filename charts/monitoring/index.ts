@@ -157,7 +157,10 @@ export class MonitoringChart extends PlatformChart {
           // Grafana polls the dashboard files itself, and datasources are written before it starts.
           sidecar: {
             dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: 'ALL', skipReload: true },
-            datasources: { initDatasources: true, skipReload: true },
+            // No Alertmanager datasource (the chart adds one by default): team developers are Grafana
+            // Editors, and an Editor creates silences in an external Alertmanager from Grafana's
+            // alerting pages, which would let any team silence the platform's alerts.
+            datasources: { initDatasources: true, skipReload: true, alertmanager: { enabled: false } },
           },
         },
       },

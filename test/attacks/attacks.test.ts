@@ -96,6 +96,19 @@ describe.each(fixtureEnvironments())('$label', (env) => {
       });
     }
 
+    // Grafana (kube-prometheus-stack 88.5.3) provisions an Alertmanager datasource unless told not to,
+    // and Grafana Editors (team developers) create silences through it.
+    describe('Grafana', () => {
+      const stack = helmValues(objects, 'kube-prometheus-stack') ?? objects.map((o) => o.obj)
+        .find((o) => o.kind === 'ApplicationSet' && o.spec.template.spec.source.chart === 'kube-prometheus-stack').spec.template.spec.source.helm.valuesObject;
+      const alertmanagerDatasource = (values: any) => values?.grafana?.sidecar?.datasources?.alertmanager?.enabled ?? true;
+      it('gives a team developer (Grafana Editor) no Alertmanager to silence the platform\'s alerts in; keeps the Prometheus datasource', () => {
+        expect(alertmanagerDatasource(stack)).toBe(false);
+        expect(alertmanagerDatasource({ grafana: { sidecar: { datasources: {} } } })).toBe(true);
+        expect(stack.grafana?.sidecar?.datasources?.enabled ?? true).toBe(true);
+      });
+    });
+
     describe('NetworkPolicy', () => {
       it.each(networkAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
         expect(network.canReach(attack.hostile.from, attack.hostile.to, attack.hostile.port)).toBe(false);
