@@ -156,7 +156,9 @@ export class MonitoringChart extends PlatformChart {
           // With basic auth off the sidecars cannot call Grafana's reload API (it signs in as admin):
           // Grafana polls the dashboard files itself, and datasources are written before it starts.
           sidecar: {
-            dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: 'ALL', skipReload: true },
+            // Dashboards only from the monitoring namespace, where the platform writes them: from every
+            // namespace, a team's labelled ConfigMap would replace a platform dashboard of the same uid.
+            dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: PLATFORM_NAMESPACES.monitoring, skipReload: true },
             // No Alertmanager datasource (the chart adds one by default): team developers are Grafana
             // Editors, and an Editor creates silences in an external Alertmanager from Grafana's
             // alerting pages, which would let any team silence the platform's alerts.

@@ -13,6 +13,7 @@ import { enforcedLevel, podSecurityViolations } from '../harness/pod-security';
 import { ArgoCdRbac } from '../harness/argocd-rbac';
 import { helmValues } from '../harness/platform';
 import { guardrailPolicies } from '../../charts/tenancy';
+import { PLATFORM_NAMESPACES } from '../../config';
 
 describe.each(fixtureEnvironments())('$label', (env) => {
   const { names } = env;
@@ -106,6 +107,18 @@ describe.each(fixtureEnvironments())('$label', (env) => {
         expect(alertmanagerDatasource(stack)).toBe(false);
         expect(alertmanagerDatasource({ grafana: { sidecar: { datasources: {} } } })).toBe(true);
         expect(stack.grafana?.sidecar?.datasources?.enabled ?? true).toBe(true);
+      });
+      // The dashboard sidecar (k8s-sidecar) loads labelled ConfigMaps from searchNamespace: ALL, a comma list, or its own namespace.
+      const sidecarLoads = (namespace: string) => {
+        const search = stack.grafana.sidecar.dashboards.searchNamespace ?? PLATFORM_NAMESPACES.monitoring;
+        return search === 'ALL' || String(search).split(',').includes(namespace);
+      };
+      it('never loads a dashboard ConfigMap from the team\'s namespace (it would replace a platform dashboard of the same uid); loads the platform\'s', () => {
+        expect(sidecarLoads(names.teamNamespace(team))).toBe(false);
+        expect(sidecarLoads(PLATFORM_NAMESPACES.monitoring)).toBe(true);
+        const platformDashboards = objects.map((o) => o.obj).filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+        expect(platformDashboards.length).toBeGreaterThan(0);
+        for (const d of platformDashboards) expect(sidecarLoads(d.metadata.namespace)).toBe(true);
       });
     });
 
