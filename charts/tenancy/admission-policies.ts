@@ -104,6 +104,41 @@ function imageSource(names: EnvironmentNames): GuardrailPolicy {
   };
 }
 
+/**
+ * Scheduling stays the scheduler's: no system priority (system-node-critical and
+ * system-cluster-critical are usable in every namespace and preempt the platform's own pods), no
+ * nodeName (which skips the scheduler and every taint). Like the image rule, only a changed pod
+ * template is judged, so an old ReplicaSet always scales down.
+ */
+function scheduling(names: EnvironmentNames): GuardrailPolicy {
+  const image = imageSource(names);
+  return {
+    name: 'platform-scheduling',
+    matchConditions: image.matchConditions!.filter((c) => c.name === 'pod-template-changed'),
+    resourceRules: [
+      rule('', ['pods']),
+      rule('apps', ['deployments', 'statefulsets', 'daemonsets', 'replicasets']),
+      rule('batch', ['jobs', 'cronjobs']),
+    ],
+    variables: [image.variables![0]],
+    validations: [
+      {
+        expression: `!has(variables.podSpec.priorityClassName) || !variables.podSpec.priorityClassName.startsWith('system-')`,
+        messageExpression: `'priorityClassName ' + variables.podSpec.priorityClassName + ' is for the cluster\\'s own components (it would evict the platform\\'s pods to make room): leave priorityClassName out'`,
+        message: 'a system priority class is for the cluster\'s own components (it would evict the platform\'s pods to make room): leave priorityClassName out',
+        reason: 'Forbidden',
+      },
+      {
+        // A scheduled Pod carries the nodeName the scheduler bound it to; an update may keep it.
+        expression: cel(`!has(variables.podSpec.nodeName) || variables.podSpec.nodeName == ''
+          || (request.operation == 'UPDATE' && object.kind == 'Pod' && has(oldObject.spec.nodeName) && oldObject.spec.nodeName == object.spec.nodeName)`),
+        message: 'spec.nodeName places a pod on a node without the scheduler (past the taints that keep team pods off the platform\'s nodes): leave it out and let the scheduler choose',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
 /** Services stay inside the cluster's own routing: no ExternalName, no externalIPs, no node ports or load balancers. */
 function serviceExposure(): GuardrailPolicy {
   return {
@@ -362,7 +397,7 @@ function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
 
 /** Every guardrail of an environment, in a stable order. */
 export function guardrailPolicies(names: EnvironmentNames): GuardrailPolicy[] {
-  return [imageSource(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), disruptionBudgets(), ownedObjects(names)];
+  return [imageSource(names), scheduling(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), disruptionBudgets(), ownedObjects(names)];
 }
 
 /** The policies and one binding each, matching every tenant namespace. */

@@ -74,6 +74,8 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     apiVersion: 'v1', kind: 'Pod', metadata: meta('api-7d9f'),
     spec: { containers: [{ name: 'api', image: good }], ...(ephemeral ? { ephemeralContainers: [{ name: 'debug', image: ephemeral }] } : {}) },
   });
+  const withPodSpec = (d: any, extra: Record<string, unknown>) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, ...extra } } } });
+  const withNode = (p: any, nodeName: string) => ({ ...p, spec: { ...p.spec, nodeName } });
   const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { selector: { app: 'api' }, ports: [{ port: 80 }], ...spec } });
   const serviceMonitor = (endpoint: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta('api'),
@@ -161,6 +163,15 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
       benign: { operation: 'UPDATE', resource: 'replicasets', object: replicaSet('docker.io/library/api:0.9', 0), oldObject: replicaSet('docker.io/library/api:0.9', 3), userInfo: deploymentController } },
     { name: 'a Pod posing as cert-manager\'s ACME solver (its image, sent by the team)', policy: 'platform-image-source',
       hostile: create('pods', solver, developer), benign: create('pods', solver, certManager) },
+    { name: 'a Deployment at system-node-critical priority (preempts the platform\'s pods)', policy: 'platform-scheduling',
+      hostile: create('deployments', withPodSpec(deployment([good]), { priorityClassName: 'system-node-critical' })), benign: create('deployments', deployment([good])) },
+    { name: 'a CronJob at system-cluster-critical priority', policy: 'platform-scheduling',
+      hostile: create('cronjobs', { ...cronJob(good), spec: { ...cronJob(good).spec, jobTemplate: { spec: { template: { spec: { ...cronJob(good).spec.jobTemplate.spec.template.spec, priorityClassName: 'system-cluster-critical' } } } } } }),
+      benign: create('cronjobs', cronJob(good)) },
+    { name: 'a bare Pod placed on a node of its choice (nodeName skips the scheduler and taints)', policy: 'platform-scheduling',
+      hostile: create('pods', withNode(pod(), 'ip-10-0-1-23.ec2.internal'), developer),
+      // The scheduler bound the pod; a later change to its spec keeps that nodeName.
+      benign: { operation: 'UPDATE', resource: 'pods', object: withNode({ ...pod(), spec: { ...pod().spec, activeDeadlineSeconds: 600 } }, 'ip-10-0-1-23.ec2.internal'), oldObject: withNode(pod(), 'ip-10-0-1-23.ec2.internal'), userInfo: developer } },
     { name: 'a Service of type ExternalName', policy: 'platform-service-exposure',
       hostile: create('services', { apiVersion: 'v1', kind: 'Service', metadata: meta('db'), spec: { type: 'ExternalName', externalName: `argocd-server.${PLATFORM_NAMESPACES.argocd}.svc.cluster.local` } }),
       benign: create('services', service({ type: 'ClusterIP' })) },
