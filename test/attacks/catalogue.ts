@@ -442,6 +442,11 @@ export function argocdAttacks(names: EnvironmentNames, team: TeamConfig): ArgoCd
       { name: 'a team member patches a live object with a resource action in production', hostile: r(member, 'applications', 'action/apps/Deployment/restart'), benign: r(member, 'applications', 'get') },
       { name: 'a team member reads pod logs through Argo CD in production', hostile: r(member, 'logs', 'get'), benign: r(member, 'applications', 'get') },
     );
+    // Kubernetes RBAC keeps pods/log from viewers in production; Argo CD's role:readonly would not.
+    const viewers = names.platform.identity.viewerGroups.filter((g) => !names.platform.identity.adminGroups.includes(g));
+    if (viewers.length > 0) {
+      attacks.push({ name: 'a viewer reads a platform pod\'s logs through Argo CD in production', hostile: r([viewers[0]], 'logs', 'get', 'platform/external-secrets'), benign: r([viewers[0]], 'applications', 'get', 'platform/external-secrets') });
+    }
   }
   return attacks;
 }
