@@ -44,8 +44,12 @@ const NS = PLATFORM_NAMESPACES;
 export const ENVOY_GATEWAY_CONTROLLER_LABELS = { 'control-plane': 'envoy-gateway' } as const;
 export const ENVOY_GATEWAY_WEBHOOK_PORT = 9443;
 
-/** Where traffic from the internet comes in: the gateway's Envoy proxies. The UIs admit them, and only them. */
-export const FRONT_DOOR = { namespace: NS.gateway, pods: ENVOY_PROXY_LABELS } as const;
+/**
+ * Where traffic from the internet comes in: the gateway's Envoy proxies, on the ports their
+ * listeners (80, 443) map to in the container (Envoy Gateway v1.9.0 shifts ports under 1024 by
+ * 10000). The UIs admit them, and only them.
+ */
+export const FRONT_DOOR = { namespace: NS.gateway, pods: ENVOY_PROXY_LABELS, ports: [10080, 10443] } as const;
 const fromGateway = inNamespace(FRONT_DOOR.namespace, FRONT_DOOR.pods);
 
 export class PlatformNetworkChart extends PlatformChart {
@@ -68,7 +72,8 @@ export class PlatformNetworkChart extends PlatformChart {
       [NS.logging]: [],
       [NS.nodeExporter]: [],
       [FRONT_DOOR.namespace]: [
-        { name: 'allow-from-anywhere', to: FRONT_DOOR.pods, from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] },
+        // The listener ports only: Envoy's stats and readiness ports (19001, 19003) are Prometheus's and the kubelet's.
+        { name: 'allow-from-anywhere', to: FRONT_DOOR.pods, from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...FRONT_DOOR.ports) },
         // Envoy Gateway's topology injector webhook, on its port only: the VPC range holds every pod's
         // address too (VPC CNI), and the controller's other ports serve xDS, rate limit and Wasm
         // configuration to the proxies (same namespace).

@@ -497,7 +497,8 @@ export function networkAttacks(names: EnvironmentNames, team: TeamConfig): Netwo
     // The webhook admits the VPC range, which holds every pod's address: only the webhook's port is open to it.
     { name: 'a team pod pulls the gateway\'s configuration from Envoy Gateway\'s xDS or Wasm server', hostile: c(mine, p.envoyGatewayController, 18002),
       benign: c(p.apiServer, p.envoyGatewayController, ENVOY_GATEWAY_WEBHOOK_PORT), fencedAtDestination: true },
-    { name: 'a team pod talks to the ingress controller\'s pods directly', hostile: c(mine, p.ingressController, 10254), benign: c(p.internet, p.ingressController, 443) },
+    { name: 'a team pod talks to the ingress controller\'s pods directly', hostile: c(mine, p.ingressController, 10254), benign: c(p.internet, p.ingressController, FRONT_DOOR.ports[1]), fencedAtDestination: true },
+    { name: 'a team pod reads the Envoy proxies\' stats (every route and backend of every team)', hostile: c(mine, p.ingressController, 19001), benign: c(p.internet, p.ingressController, FRONT_DOOR.ports[0]), fencedAtDestination: true },
     { name: 'the internet reaches Prometheus without the ingress controller', hostile: c(p.internet, p.prometheus, 9090), benign: c(p.ingressController, p.prometheus, 9090) },
     { name: 'the internet reaches Grafana without the ingress controller', hostile: c(p.internet, p.grafana, 3000), benign: c(p.ingressController, p.grafana, 3000) },
     { name: 'a compromised Grafana reaches a team\'s pods', hostile: c(p.grafana, mine, 8080), benign: c(p.ingressController, mine, 8080) },
