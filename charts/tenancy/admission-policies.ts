@@ -139,6 +139,27 @@ function scheduling(names: EnvironmentNames): GuardrailPolicy {
   };
 }
 
+/**
+ * A generic ephemeral volume's claim is created by kube-controller-manager (a kube-system service
+ * account, which platform-storage trusts to set volumeName as the binder does): a volumeName in the
+ * pod's claim template would reach an existing volume through it, so the template may not name one.
+ */
+function podVolumes(names: EnvironmentNames): GuardrailPolicy {
+  const placement = scheduling(names);
+  return {
+    name: 'platform-pod-volumes',
+    matchConditions: placement.matchConditions,
+    resourceRules: placement.resourceRules,
+    variables: placement.variables,
+    validations: [{
+      expression: cel(`!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.ephemeral)
+        || !has(v.ephemeral.volumeClaimTemplate.spec.volumeName) || v.ephemeral.volumeClaimTemplate.spec.volumeName == '')`),
+      message: 'an ephemeral volume\'s claim template may not name a volume (volumeName binds to an existing volume, which may hold another team\'s data): leave it out and let the StorageClass provision one',
+      reason: 'Forbidden',
+    }],
+  };
+}
+
 /** Services stay inside the cluster's own routing: no ExternalName, no externalIPs, no node ports or load balancers. */
 function serviceExposure(): GuardrailPolicy {
   return {
@@ -397,7 +418,7 @@ function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
 
 /** Every guardrail of an environment, in a stable order. */
 export function guardrailPolicies(names: EnvironmentNames): GuardrailPolicy[] {
-  return [imageSource(names), scheduling(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), disruptionBudgets(), ownedObjects(names)];
+  return [imageSource(names), scheduling(names), podVolumes(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), disruptionBudgets(), ownedObjects(names)];
 }
 
 /** The policies and one binding each, matching every tenant namespace. */

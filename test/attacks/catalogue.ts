@@ -75,6 +75,7 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     spec: { containers: [{ name: 'api', image: good }], ...(ephemeral ? { ephemeralContainers: [{ name: 'debug', image: ephemeral }] } : {}) },
   });
   const withPodSpec = (d: any, extra: Record<string, unknown>) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, ...extra } } } });
+  const ephemeral = (spec: Record<string, unknown>) => ({ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } }, ...spec } } } });
   const withNode = (p: any, nodeName: string) => ({ ...p, spec: { ...p.spec, nodeName } });
   const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { selector: { app: 'api' }, ports: [{ port: 80 }], ...spec } });
   const serviceMonitor = (endpoint: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -257,6 +258,9 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'a developer binding a pending claim to an existing volume', policy: 'platform-storage',
       hostile: { operation: 'UPDATE', resource: 'persistentvolumeclaims', object: pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), oldObject: pvc({}), userInfo: developer },
       benign: { operation: 'UPDATE', resource: 'persistentvolumeclaims', object: pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), oldObject: pvc({}), userInfo: volumeBinder } },
+    { name: 'a generic ephemeral volume whose claim names an existing volume (created by kube-system, past platform-storage)', policy: 'platform-pod-volumes',
+      hostile: create('deployments', withPodSpec(deployment([good]), { volumes: [ephemeral({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' })] })),
+      benign: create('deployments', withPodSpec(deployment([good]), { volumes: [ephemeral({})] })) },
     { name: 'a volume restored from another namespace\'s snapshot', policy: 'platform-storage',
       hostile: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly', namespace: PLATFORM_NAMESPACES.monitoring } })),
       benign: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly' } })) },
