@@ -140,9 +140,10 @@ function scheduling(names: EnvironmentNames): GuardrailPolicy {
 }
 
 /**
- * A generic ephemeral volume's claim is created by kube-controller-manager (a kube-system service
- * account, which platform-storage trusts to set volumeName as the binder does): a volumeName in the
- * pod's claim template would reach an existing volume through it, so the template may not name one.
+ * The claims of generic ephemeral volumes and of StatefulSets are created by kube-controller-manager
+ * (kube-system service accounts, which platform-storage trusts to set volumeName as the binder
+ * does): a volumeName in the team's claim template would reach an existing volume through them, so
+ * the templates may not name one.
  */
 function podVolumes(names: EnvironmentNames): GuardrailPolicy {
   const placement = scheduling(names);
@@ -155,6 +156,12 @@ function podVolumes(names: EnvironmentNames): GuardrailPolicy {
       expression: cel(`!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.ephemeral)
         || !has(v.ephemeral.volumeClaimTemplate.spec.volumeName) || v.ephemeral.volumeClaimTemplate.spec.volumeName == '')`),
       message: 'an ephemeral volume\'s claim template may not name a volume (volumeName binds to an existing volume, which may hold another team\'s data): leave it out and let the StorageClass provision one',
+      reason: 'Forbidden',
+    }, {
+      // The same for a StatefulSet's claims, which its controller (kube-system) creates.
+      expression: cel(`object.kind != 'StatefulSet' || !has(object.spec.volumeClaimTemplates)
+        || object.spec.volumeClaimTemplates.all(t, !has(t.spec.volumeName) || t.spec.volumeName == '')`),
+      message: 'a StatefulSet\'s volumeClaimTemplates may not name a volume (volumeName binds to an existing volume, which may hold another team\'s data): leave it out and let the StorageClass provision one',
       reason: 'Forbidden',
     }],
   };

@@ -76,6 +76,8 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   });
   const withPodSpec = (d: any, extra: Record<string, unknown>) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, ...extra } } } });
   const ephemeral = (spec: Record<string, unknown>) => ({ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } }, ...spec } } } });
+  const statefulSet = (claim: Record<string, unknown>) => ({ ...deployment([good]), kind: 'StatefulSet', metadata: meta('db'),
+    spec: { ...deployment([good]).spec, serviceName: 'db', volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { ...ephemeral(claim).ephemeral.volumeClaimTemplate.spec } }] } });
   const withNode = (p: any, nodeName: string) => ({ ...p, spec: { ...p.spec, nodeName } });
   const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { selector: { app: 'api' }, ports: [{ port: 80 }], ...spec } });
   const serviceMonitor = (endpoint: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -261,6 +263,8 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'a generic ephemeral volume whose claim names an existing volume (created by kube-system, past platform-storage)', policy: 'platform-pod-volumes',
       hostile: create('deployments', withPodSpec(deployment([good]), { volumes: [ephemeral({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' })] })),
       benign: create('deployments', withPodSpec(deployment([good]), { volumes: [ephemeral({})] })) },
+    { name: 'a StatefulSet whose claim template names an existing volume (created by kube-system, past platform-storage)', policy: 'platform-pod-volumes',
+      hostile: create('statefulsets', statefulSet({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' })), benign: create('statefulsets', statefulSet({})) },
     { name: 'a volume restored from another namespace\'s snapshot', policy: 'platform-storage',
       hostile: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly', namespace: PLATFORM_NAMESPACES.monitoring } })),
       benign: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly' } })) },
