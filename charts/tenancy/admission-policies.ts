@@ -357,10 +357,11 @@ function storage(): GuardrailPolicy {
     resourceRules: [rule('', ['persistentvolumeclaims'])],
     validations: [
       {
-        // The volume binder (a kube-system controller) sets volumeName when it binds; a team may not.
+        // The volume binder sets volumeName when it binds; a team may not. Only the binder: other
+        // kube-system controllers create claims from a team's templates (ephemeral volumes, StatefulSets).
         expression: cel(`!has(object.spec.volumeName) || object.spec.volumeName == ''
           || (request.operation == 'UPDATE' && has(oldObject.spec.volumeName) && oldObject.spec.volumeName == object.spec.volumeName)
-          || (has(request.userInfo.groups) && 'system:serviceaccounts:kube-system' in request.userInfo.groups)`),
+          || request.userInfo.username == 'system:serviceaccount:kube-system:persistent-volume-binder'`),
         message: 'spec.volumeName binds a claim to an existing volume, which may hold another team\'s data: leave it out and let the StorageClass provision a new volume',
         reason: 'Forbidden',
       },

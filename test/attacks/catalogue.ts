@@ -135,6 +135,7 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   const pdb = (spec: Record<string, unknown>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, ...spec } });
   const replicaSet = (image: string, replicas: number) => ({ ...deployment([image]), kind: 'ReplicaSet', metadata: meta('api-5d8f7'), spec: { ...deployment([image]).spec, replicas } });
   const deploymentController: UserInfo = { username: 'system:serviceaccount:kube-system:deployment-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
+  const ephemeralController: UserInfo = { username: 'system:serviceaccount:kube-system:ephemeral-volume-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const volumeBinder: UserInfo = { username: 'system:serviceaccount:kube-system:persistent-volume-binder', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const exception = team.guardrails.registries[0];
   const othersException = names.teams.filter((t) => t !== team).flatMap((t) => t.guardrails.registries)
@@ -265,6 +266,9 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
       benign: create('deployments', withPodSpec(deployment([good]), { volumes: [ephemeral({})] })) },
     { name: 'a StatefulSet whose claim template names an existing volume (created by kube-system, past platform-storage)', policy: 'platform-pod-volumes',
       hostile: create('statefulsets', statefulSet({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' })), benign: create('statefulsets', statefulSet({})) },
+    { name: 'a claim naming an existing volume, created by another kube-system controller from a team template', policy: 'platform-storage',
+      hostile: create('persistentvolumeclaims', pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), ephemeralController),
+      benign: create('persistentvolumeclaims', pvc({}), ephemeralController) },
     { name: 'a volume restored from another namespace\'s snapshot', policy: 'platform-storage',
       hostile: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly', namespace: PLATFORM_NAMESPACES.monitoring } })),
       benign: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly' } })) },
