@@ -120,8 +120,21 @@ function scheduling(names: EnvironmentNames): GuardrailPolicy {
       rule('apps', ['deployments', 'statefulsets', 'daemonsets', 'replicasets']),
       rule('batch', ['jobs', 'cronjobs']),
     ],
-    variables: [image.variables![0]],
+    variables: [
+      image.variables![0],
+      // Every branch a bool (no ternary between an ObjectMeta and an empty map, which the type checker refuses).
+      { name: 'doNotDisrupt', expression: cel(`object.kind == 'Pod' ? ${doNotDisrupt('object.metadata')}
+        : object.kind == 'CronJob' ? (has(object.spec.jobTemplate.spec.template.metadata) && ${doNotDisrupt('object.spec.jobTemplate.spec.template.metadata')})
+        : (has(object.spec.template.metadata) && ${doNotDisrupt('object.spec.template.metadata')})`) },
+    ],
     validations: [
+      {
+        // Karpenter never drains a node that runs such a pod: one annotated pod holds its node (and
+        // the AMI and Kubernetes upgrades rolling over it) forever, as a PodDisruptionBudget of 0 would.
+        expression: '!variables.doNotDisrupt',
+        message: `the annotation ${KARPENTER_DO_NOT_DISRUPT} keeps Karpenter from ever replacing the node (node upgrades stall): remove it; a PodDisruptionBudget that allows one eviction protects your app during drains`,
+        reason: 'Forbidden',
+      },
       {
         expression: `!has(variables.podSpec.priorityClassName) || !variables.podSpec.priorityClassName.startsWith('system-')`,
         messageExpression: `'priorityClassName ' + variables.podSpec.priorityClassName + ' is for the cluster\\'s own components (it would evict the platform\\'s pods to make room): leave priorityClassName out'`,
@@ -166,6 +179,12 @@ function podVolumes(names: EnvironmentNames): GuardrailPolicy {
     }],
   };
 }
+
+/** Karpenter's pod annotation that blocks every voluntary disruption of the pod's node. */
+const KARPENTER_DO_NOT_DISRUPT = 'karpenter.sh/do-not-disrupt';
+/** CEL: does the metadata at `m` carry Karpenter's do-not-disrupt annotation set to true? */
+const doNotDisrupt = (m: string) =>
+  `(has(${m}.annotations) && '${KARPENTER_DO_NOT_DISRUPT}' in ${m}.annotations && ${m}.annotations['${KARPENTER_DO_NOT_DISRUPT}'] == 'true')`;
 
 /** Services stay inside the cluster's own routing: no ExternalName, no externalIPs, no node ports or load balancers. */
 function serviceExposure(): GuardrailPolicy {

@@ -78,6 +78,7 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   const ephemeral = (spec: Record<string, unknown>) => ({ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } }, ...spec } } } });
   const statefulSet = (claim: Record<string, unknown>) => ({ ...deployment([good]), kind: 'StatefulSet', metadata: meta('db'),
     spec: { ...deployment([good]).spec, serviceName: 'db', volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { ...ephemeral(claim).ephemeral.volumeClaimTemplate.spec } }] } });
+  const withTemplateAnnotations = (d: any, annotations: Record<string, string>) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, annotations } } } });
   const withNode = (p: any, nodeName: string) => ({ ...p, spec: { ...p.spec, nodeName } });
   const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { selector: { app: 'api' }, ports: [{ port: 80 }], ...spec } });
   const serviceMonitor = (endpoint: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
@@ -169,6 +170,12 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
       hostile: create('pods', solver, developer), benign: create('pods', solver, certManager) },
     { name: 'a Deployment at system-node-critical priority (preempts the platform\'s pods)', policy: 'platform-scheduling',
       hostile: create('deployments', withPodSpec(deployment([good]), { priorityClassName: 'system-node-critical' })), benign: create('deployments', deployment([good])) },
+    { name: 'a Deployment whose pods Karpenter may never disrupt (their nodes are never upgraded)', policy: 'platform-scheduling',
+      hostile: create('deployments', withTemplateAnnotations(deployment([good]), { 'karpenter.sh/do-not-disrupt': 'true' })),
+      benign: create('deployments', withTemplateAnnotations(deployment([good]), { 'prometheus.io/scrape': 'true' })) },
+    { name: 'a bare Pod Karpenter may never disrupt', policy: 'platform-scheduling',
+      hostile: create('pods', { ...pod(), metadata: { ...pod().metadata, annotations: { 'karpenter.sh/do-not-disrupt': 'true' } } }, developer),
+      benign: create('pods', { ...pod(), metadata: { ...pod().metadata, annotations: { 'karpenter.sh/do-not-disrupt': 'false' } } }, developer) },
     { name: 'a CronJob at system-cluster-critical priority', policy: 'platform-scheduling',
       hostile: create('cronjobs', { ...cronJob(good), spec: { ...cronJob(good).spec, jobTemplate: { spec: { template: { spec: { ...cronJob(good).spec.jobTemplate.spec.template.spec, priorityClassName: 'system-cluster-critical' } } } } } }),
       benign: create('cronjobs', cronJob(good)) },
