@@ -217,6 +217,7 @@ function metricsScraping(): GuardrailPolicy {
     name: 'platform-metrics-scraping',
     resourceRules: [rule('monitoring.coreos.com', ['servicemonitors', 'podmonitors', 'probes']), rule('monitoring.coreos.com', ['scrapeconfigs'], WRITE, 'v1alpha1')],
     variables: [
+      { name: 'reservedLabels', expression: `['job', 'metrics_path']` },
       { name: 'endpoints', expression: cel(`object.kind == 'ServiceMonitor' ? (has(object.spec.endpoints) ? object.spec.endpoints : [])
           : object.kind == 'PodMonitor' ? (has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []) : []`) },
     ],
@@ -242,6 +243,20 @@ function metricsScraping(): GuardrailPolicy {
           (has(r.targetLabel) && (r.targetLabel == '__address__' || r.targetLabel.contains('$')))
           || (has(r.action) && r.action.lowerAscii() == 'labelmap' && (!has(r.replacement) || !r.replacement.matches('^[a-zA-Z]')))))`),
         message: 'a monitor may not rewrite __address__ (Prometheus would scrape whatever it names), nor write a label name from a captured value ($ in targetLabel, labelmap without a replacement that starts with a letter): select your pods or Services and scrape their metrics port',
+        reason: 'Forbidden',
+      },
+      {
+        // The platform's down-alerts read absent(up{job="kubelet", metrics_path="/metrics"} == 1):
+        // a team target whose up carries such a job keeps them from firing. job is the monitor's own
+        // (<namespace>/<name>); no relabeling, labelmap, jobLabel or copied label may write it.
+        expression: cel(`!has(object.spec.jobLabel)
+          && (!has(object.spec.targetLabels) || !object.spec.targetLabels.exists(l, l in variables.reservedLabels))
+          && (!has(object.spec.podTargetLabels) || !object.spec.podTargetLabels.exists(l, l in variables.reservedLabels))
+          && variables.endpoints.all(e, !has(e.relabelings) || !e.relabelings.exists(r,
+            (has(r.targetLabel) && r.targetLabel in variables.reservedLabels)
+            || (has(r.action) && r.action.lowerAscii() == 'labelmap' && has(r.replacement)
+                && variables.reservedLabels.exists(n, n.startsWith(r.replacement.split('$')[0])))))`),
+        message: 'a monitor may not set the job or metrics_path label (jobLabel, targetLabels, podTargetLabels, a relabeling or labelmap that writes them): the platform\'s alerts tell its own targets by them. Your targets\' job is <namespace>/<monitor name>; put your own value in another label',
         reason: 'Forbidden',
       },
       {
