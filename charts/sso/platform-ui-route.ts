@@ -19,6 +19,9 @@ export const ID_TOKEN_HEADER = 'X-Platform-Id-Token';
 /** The gateway's OIDC client secret, in the backend. */
 export const GATEWAY_OIDC_KEY = 'gateway/oidc';
 const JWT_PROVIDER = 'platform-idp';
+/** Values one JWT claim of an authorization rule may list (SecurityPolicy CRD, Envoy Gateway v1.9.0). */
+export const CLAIM_VALUES_MAX = 128;
+const chunks = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
 /** What read-only groups may send: looking never changes a UI's state. */
 export const READ_ONLY_METHODS = ['GET', 'HEAD'] as const;
 
@@ -59,6 +62,16 @@ export class PlatformUiRoute extends Construct {
     const ns = PLATFORM_UI_NAMESPACES[ui];
     const clientSecret = `gateway-oidc-${ui}`;
     this.host = names.hostname(ui);
+    // A claim matches at most CLAIM_VALUES_MAX values (the CRD's maxItems): more groups take more
+    // rules. Over the limit the API server would refuse the whole SecurityPolicy, and the route,
+    // accepted on its own, would serve the UI with no SSO in front.
+    const groupRules = (name: string, groups: string[], extra: Record<string, unknown>) =>
+      chunks(groups, CLAIM_VALUES_MAX).map((values, i) => ({
+        name: i === 0 ? name : `${name}-${i + 1}`,
+        action: 'Allow',
+        ...extra,
+        principal: { jwt: { provider: JWT_PROVIDER, claims: [{ name: idp.groupsClaim, valueType: 'StringArray', values }] } },
+      }));
     const readOnly = [...new Set(props.readOnlyGroups ?? [])].filter((g) => !props.groups.includes(g));
 
     new ApiObject(this, 'route', {
@@ -110,17 +123,8 @@ export class PlatformUiRoute extends Construct {
         authorization: {
           defaultAction: 'Deny',
           rules: [
-            {
-              name: 'allowed-groups',
-              action: 'Allow',
-              principal: { jwt: { provider: JWT_PROVIDER, claims: [{ name: idp.groupsClaim, valueType: 'StringArray', values: [...new Set(props.groups)] }] } },
-            },
-            ...(readOnly.length > 0 ? [{
-              name: 'read-only-groups',
-              action: 'Allow',
-              operation: { methods: [...READ_ONLY_METHODS] },
-              principal: { jwt: { provider: JWT_PROVIDER, claims: [{ name: idp.groupsClaim, valueType: 'StringArray', values: readOnly }] } },
-            }] : []),
+            ...groupRules('allowed-groups', [...new Set(props.groups)], {}),
+            ...groupRules('read-only-groups', readOnly, { operation: { methods: [...READ_ONLY_METHODS] } }),
           ],
         },
       },
