@@ -15,6 +15,26 @@ import { helmValues } from '../harness/platform';
 import { guardrailPolicies } from '../../charts/tenancy';
 import { PLATFORM_NAMESPACES } from '../../config';
 
+describe('the SSO model (Envoy Gateway authorization)', () => {
+  const claim = (values: string[]) => ({ jwt: { provider: 'idp', claims: [{ name: 'groups', valueType: 'StringArray', values }] } });
+  const policy = (rules: any[], defaultAction = 'Deny') => ({ spec: { authorization: { defaultAction, rules } } });
+  it('decides by the first rule whose principal and methods match, else the default', () => {
+    const p = policy([
+      { name: 'deny-contractors', action: 'Deny', principal: claim(['contractors']) },
+      { name: 'admins', action: 'Allow', principal: claim(['admins']) },
+      { name: 'readers', action: 'Allow', operation: { methods: ['GET', 'HEAD'] }, principal: claim(['readers', 'contractors']) },
+    ]);
+    expect(authorizationDecision(p, { groups: ['readers'] }, 'GET')).toBe('Allow');
+    expect(authorizationDecision(p, { groups: ['readers'] }, 'POST')).toBe('Deny');
+    expect(authorizationDecision(p, { groups: ['contractors', 'admins'] }, 'GET')).toBe('Deny');
+    expect(authorizationDecision(p, { groups: ['admins'] }, 'DELETE')).toBe('Allow');
+    expect(authorizationDecision(p, {}, 'GET')).toBe('Deny');
+  });
+  it('refuses to guess about principals it does not model', () => {
+    expect(() => authorizationDecision(policy([{ name: 'cidr', action: 'Allow', principal: { clientCIDRs: ['10.0.0.0/8'] } }]), {}, 'GET')).toThrow(/not modelled/);
+  });
+});
+
 describe.each(fixtureEnvironments())('$label', (env) => {
   const { names } = env;
   const objects = objectsOf(env);
