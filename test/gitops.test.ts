@@ -1,5 +1,5 @@
 import { HELM_CHARTS } from '../config';
-import { APPS_FOLDER, CLUSTER_ENVIRONMENT_LABEL, fleetName, REPOSITORY_SECRET, repositoryCredentialFields, rootApplicationName, TEAM_KINDS } from '../charts/gitops';
+import { APPS_FOLDER, CLUSTER_ENVIRONMENT_LABEL, PRODUCTION_VIEWER_ROLE, fleetName, REPOSITORY_SECRET, repositoryCredentialFields, rootApplicationName, TEAM_KINDS } from '../charts/gitops';
 import { SYNC_WAVE } from '../charts/lib/platform-chart';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
 import { helmValues, ofKind } from './harness/platform';
@@ -102,7 +102,8 @@ describe.each(fixtureEnvironments())('Argo CD tree of $label', (fx) => {
   it('signs people in to Argo CD with the IdP: admins and viewers by group, nothing for anyone else, no local admin', () => {
     const values = fleet ? deployment('argocd')!.spec.source.helm.valuesObject : helmValues(placed, 'argocd');
     for (const group of names.platform.identity.adminGroups) expect(values.configs.rbac['policy.csv']).toContain(`g, ${group}, role:admin`);
-    for (const group of names.platform.identity.viewerGroups) expect(values.configs.rbac['policy.csv']).toContain(`g, ${group}, role:readonly`);
+    const viewerRole = names.environment.production ? PRODUCTION_VIEWER_ROLE : 'role:readonly';
+    for (const group of names.platform.identity.viewerGroups) expect(values.configs.rbac['policy.csv']).toContain(`g, ${group}, ${viewerRole}`);
     expect(values.configs.rbac['policy.default']).toBe('');
     expect(values.configs.cm['admin.enabled']).toBe(false);
     expect(values.configs.cm['oidc.config']).toContain(`issuer: ${names.platform.identity.issuerURL}`);

@@ -5,7 +5,7 @@
  */
 import { compileCel } from '../check/cel';
 import { PLATFORM_NAMESPACES } from '../config';
-import { PLATFORM_PROJECT, TEAM_KINDS } from '../charts/gitops';
+import { PLATFORM_PROJECT, PRODUCTION_VIEWER_ROLE, TEAM_KINDS } from '../charts/gitops';
 import { GUARDRAILS_CONFIGMAP, guardrailPolicies } from '../charts/tenancy';
 import { TEAM_ALERT_LABEL } from '../charts/monitoring';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
@@ -173,8 +173,15 @@ describe.each(fixtureEnvironments())('isolation in $label', (env) => {
     it('grants nothing by default and roles only to the platform\'s groups', () => {
       expect(values.configs.rbac['policy.default']).toBe('');
       const idp = names.platform.identity;
-      const granted = (values.configs.rbac['policy.csv'] as string).split('\n').filter(Boolean).map((l) => l.split(', ')[1]);
+      const lines = (values.configs.rbac['policy.csv'] as string).split('\n').filter(Boolean).map((l) => l.split(', '));
+      const granted = lines.filter((l) => l[0] === 'g').map((l) => l[1]);
       expect(granted.filter((g) => ![...idp.adminGroups, ...idp.viewerGroups].includes(g))).toEqual([]);
+      // The only policies defined here are the production viewers' role: reading, never logs.
+      for (const p of lines.filter((l) => l[0] === 'p')) {
+        expect(p[1]).toBe(PRODUCTION_VIEWER_ROLE);
+        expect(p[3]).toBe('get');
+        expect(p[2]).not.toBe('logs');
+      }
     });
 
     it('keeps team AppProjects to allow lists: no cluster kinds, their namespace only', () => {

@@ -71,7 +71,25 @@ describe.each(withBackend('elasticsearch'))('logging in $label (elasticsearch ba
     expect(get(kube.keys, 'Match')).toEqual(['kube.*']);
     expect(get(kube.keys, 'Labels')).toEqual(['On']);
     const modify = sections(fluentBit.config.filters).find((s) => get(s.keys, 'Name')[0] === 'modify')!;
-    expect(get(modify.keys, 'Add')).toEqual([`cluster ${names.clusterName}`, `environment ${env}`]);
+    expect(get(modify.keys, 'Set')).toEqual([`cluster ${names.clusterName}`, `environment ${env}`]);
+  });
+
+  // Fluent Bit's modify filter: Set overwrites a key, Add only fills one that is missing.
+  const modifyRecord = (keys: Array<[string, string]>, record: Record<string, unknown>) => {
+    const out = { ...record };
+    for (const [op, arg] of keys) {
+      const [k, ...v] = arg.split(' ');
+      if (op === 'Set' || (op === 'Add' && !(k in out))) out[k] = v.join(' ');
+    }
+    return out;
+  };
+  it('stamps cluster and environment over whatever an app logs (a dev app logging environment: prod does not pass for prod)', () => {
+    const modify = sections(fluentBit.config.filters).find((s) => get(s.keys, 'Name')[0] === 'modify')!;
+    const ops = modify.keys.filter(([k]) => k === 'Set' || k === 'Add');
+    const hostile = modifyRecord(ops, { message: 'payment captured', environment: 'spoofed-prod', cluster: 'spoofed-cluster' });
+    expect(hostile).toMatchObject({ environment: env, cluster: names.clusterName });
+    const benign = modifyRecord(ops, { message: 'payment captured' });
+    expect(benign).toEqual({ message: 'payment captured', environment: env, cluster: names.clusterName });
   });
 
   it('buffers on the node\'s disk so a store outage or restart loses nothing', () => {

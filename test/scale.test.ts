@@ -5,6 +5,8 @@
 import { parsePlatformConfig, PlatformNames } from '../config';
 import { ofKind, synthesizeObjects } from './harness/platform';
 import { scaleConfig } from './fixtures/scale-config';
+import { authorizationDecision } from './harness/security-policy';
+import { CLAIM_VALUES_MAX } from '../charts/sso/platform-ui-route';
 
 describe('200 teams, 1,000 apps', () => {
   // The example fixture's last environment, with 200 generated teams of 5 apps each.
@@ -33,6 +35,22 @@ describe('200 teams, 1,000 apps', () => {
   it('serves every team from a ListenerSet of its own and keeps the Gateway under its 64 listeners', () => {
     expect(ofKind(objects, 'ListenerSet')).toHaveLength(200);
     expect(ofKind(objects, 'Gateway')[0].spec.listeners.length).toBeLessThanOrEqual(64);
+  });
+
+  // Over the CRD's limit the API server refuses the SecurityPolicy, and the UI's route serves with no SSO.
+  it('keeps every SSO policy within the CRD\'s 128 values per claim, and still admits the last team\'s developers', () => {
+    const policies = ofKind(objects, 'SecurityPolicy');
+    expect(policies.length).toBeGreaterThan(0);
+    for (const policy of policies) {
+      for (const rule of policy.spec.authorization.rules) {
+        for (const claim of rule.principal.jwt.claims) expect(claim.values.length).toBeLessThanOrEqual(CLAIM_VALUES_MAX);
+      }
+    }
+    const last = names.teams.at(-1)!.groups[0];
+    const claims = { [names.platform.identity.groupsClaim]: [last] };
+    const grafana = policies.find((p) => p.metadata.name === 'grafana-sso');
+    expect(authorizationDecision(grafana, claims, 'POST')).toBe('Allow');
+    expect(authorizationDecision(grafana, { [names.platform.identity.groupsClaim]: ['contractors'] }, 'GET')).toBe('Deny');
   });
 
   it('owns each team\'s apps folder by one Application in that team\'s project', () => {

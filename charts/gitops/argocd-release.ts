@@ -12,13 +12,27 @@ export const ARGOCD_OIDC_SECRET = 'argocd-oidc';
 /** The user Argo CD's application controller applies every Application's objects as (chart release `argocd`). */
 export const ARGOCD_CONTROLLER_USER = `system:serviceaccount:${PLATFORM_NAMESPACES.argocd}:argocd-application-controller`;
 
+/** Argo CD's built-in role:readonly without `logs` (argo-cd 3.x assets/builtin-policy.csv): what viewers get in production. */
+export const PRODUCTION_VIEWER_ROLE = 'role:platform-viewer';
+const READONLY_WITHOUT_LOGS: Array<[string, string]> = [
+  ['applications', '*/*'], ['applicationsets', '*/*'], ['certificates', '*'], ['clusters', '*'], ['repositories', '*'],
+  ['write-repositories', '*'], ['projects', '*'], ['accounts', '*'], ['gpgkeys', '*'],
+];
+
 /**
  * Argo CD RBAC: admins, read-only for viewer groups, nothing for anyone else (`policy.default` is
- * empty); team rights live in each team's AppProject.
+ * empty); team rights live in each team's AppProject. role:readonly reads every pod's logs, so in
+ * production viewers get the same role without them, as Kubernetes RBAC keeps pods/log from them.
  */
 export function argocdPolicy(names: EnvironmentNames): string {
   const idp = names.platform.identity;
-  const lines = [...idp.adminGroups.map((g) => `g, ${g}, role:admin`), ...idp.viewerGroups.map((g) => `g, ${g}, role:readonly`)];
+  const prod = names.environment.production;
+  const viewerRole = prod ? PRODUCTION_VIEWER_ROLE : 'role:readonly';
+  const lines = [
+    ...(prod ? READONLY_WITHOUT_LOGS.map(([resource, object]) => `p, ${PRODUCTION_VIEWER_ROLE}, ${resource}, get, ${object}, allow`) : []),
+    ...idp.adminGroups.map((g) => `g, ${g}, role:admin`),
+    ...idp.viewerGroups.map((g) => `g, ${g}, ${viewerRole}`),
+  ];
   return `${lines.join('\n')}\n`;
 }
 

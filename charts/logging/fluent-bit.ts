@@ -93,8 +93,10 @@ export function fluentBitRelease(props: FluentBitProps): HelmRelease {
     fluentBitSection('FILTER', [
       ['Name', 'modify'],
       ['Match', '*'],
-      ['Add', `cluster ${names.clusterName}`],
-      ['Add', `environment ${names.env}`],
+      // Set, not Add (which keeps a key already there): Merge_Log lifts an app's JSON fields to the
+      // top of the record, so a team logging {"environment": "prod"} from dev would pass for prod.
+      ['Set', `cluster ${names.clusterName}`],
+      ['Set', `environment ${names.env}`],
     ]),
   ].join('\n');
   const outputs = fluentBitSection('OUTPUT', [

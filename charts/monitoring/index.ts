@@ -156,8 +156,13 @@ export class MonitoringChart extends PlatformChart {
           // With basic auth off the sidecars cannot call Grafana's reload API (it signs in as admin):
           // Grafana polls the dashboard files itself, and datasources are written before it starts.
           sidecar: {
-            dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: 'ALL', skipReload: true },
-            datasources: { initDatasources: true, skipReload: true },
+            // Dashboards only from the monitoring namespace, where the platform writes them: from every
+            // namespace, a team's labelled ConfigMap would replace a platform dashboard of the same uid.
+            dashboards: { enabled: true, label: GRAFANA_DASHBOARD_LABEL, labelValue: '1', searchNamespace: PLATFORM_NAMESPACES.monitoring, skipReload: true },
+            // No Alertmanager datasource (the chart adds one by default): team developers are Grafana
+            // Editors, and an Editor creates silences in an external Alertmanager from Grafana's
+            // alerting pages, which would let any team silence the platform's alerts.
+            datasources: { initDatasources: true, skipReload: true, alertmanager: { enabled: false } },
           },
         },
       },
@@ -185,9 +190,11 @@ export class MonitoringChart extends PlatformChart {
 
     // The UIs, through the gateway and its SSO. Every engineer may query metrics and open Grafana;
     // silencing alerts is an operator's act: admins and viewers (on-call), not every team.
+    // Prometheus runs with --web.enable-lifecycle (prometheus-operator sets it for its reloader):
+    // a POST to /-/quit stops it, so only admins send more than GET and HEAD.
     const release = 'kube-prometheus-stack';
     new PlatformUiRoute(this, 'grafana-route', { names, ui: 'grafana', service: { name: `${release}-grafana`, port: 80 }, groups: names.engineerGroups });
-    new PlatformUiRoute(this, 'prometheus-route', { names, ui: 'prometheus', service: { name: `${release}-prometheus`, port: 9090 }, groups: names.engineerGroups });
+    new PlatformUiRoute(this, 'prometheus-route', { names, ui: 'prometheus', service: { name: `${release}-prometheus`, port: 9090 }, groups: idp.adminGroups, readOnlyGroups: names.engineerGroups });
     new PlatformUiRoute(this, 'alertmanager-route', { names, ui: 'alertmanager', service: { name: `${release}-alertmanager`, port: 9093 }, groups: [...idp.adminGroups, ...idp.viewerGroups] });
 
     new PlatformSecret(this, 'grafana-admin', {

@@ -40,8 +40,16 @@ export interface PlatformAllowance {
 
 const NS = PLATFORM_NAMESPACES;
 
-/** Where traffic from the internet comes in: the gateway's Envoy proxies. The UIs admit them, and only them. */
-export const FRONT_DOOR = { namespace: NS.gateway, pods: ENVOY_PROXY_LABELS } as const;
+/** Envoy Gateway's controller pods (gateway-helm v1.9.0) and the port its topology injector webhook serves (its Service's `webhook`). */
+export const ENVOY_GATEWAY_CONTROLLER_LABELS = { 'control-plane': 'envoy-gateway' } as const;
+export const ENVOY_GATEWAY_WEBHOOK_PORT = 9443;
+
+/**
+ * Where traffic from the internet comes in: the gateway's Envoy proxies, on the ports their
+ * listeners (80, 443) map to in the container (Envoy Gateway v1.9.0 shifts ports under 1024 by
+ * 10000). The UIs admit them, and only them.
+ */
+export const FRONT_DOOR = { namespace: NS.gateway, pods: ENVOY_PROXY_LABELS, ports: [10080, 10443] } as const;
 const fromGateway = inNamespace(FRONT_DOOR.namespace, FRONT_DOOR.pods);
 
 export class PlatformNetworkChart extends PlatformChart {
@@ -64,9 +72,12 @@ export class PlatformNetworkChart extends PlatformChart {
       [NS.logging]: [],
       [NS.nodeExporter]: [],
       [FRONT_DOOR.namespace]: [
-        { name: 'allow-from-anywhere', to: FRONT_DOOR.pods, from: [{ ipBlock: { cidr: '0.0.0.0/0' } }] },
-        // Envoy Gateway's topology injector webhook.
-        { name: 'allow-webhook-from-api-server', to: { 'control-plane': 'envoy-gateway' }, from: [fromApiServer] },
+        // The listener ports only: Envoy's stats and readiness ports (19001, 19003) are Prometheus's and the kubelet's.
+        { name: 'allow-from-anywhere', to: FRONT_DOOR.pods, from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: tcp(...FRONT_DOOR.ports) },
+        // Envoy Gateway's topology injector webhook, on its port only: the VPC range holds every pod's
+        // address too (VPC CNI), and the controller's other ports serve xDS, rate limit and Wasm
+        // configuration to the proxies (same namespace).
+        { name: 'allow-webhook-from-api-server', to: ENVOY_GATEWAY_CONTROLLER_LABELS, from: [fromApiServer], ports: tcp(ENVOY_GATEWAY_WEBHOOK_PORT) },
       ],
       [NS.loadBalancerController]: [{ name: 'allow-webhook-from-api-server', to: { 'app.kubernetes.io/name': 'aws-load-balancer-controller' }, from: [fromApiServer], ports: tcp(9443) }],
       // The API server's aggregation layer calls metrics-server for the resource metrics API.

@@ -19,6 +19,11 @@ export const ID_TOKEN_HEADER = 'X-Platform-Id-Token';
 /** The gateway's OIDC client secret, in the backend. */
 export const GATEWAY_OIDC_KEY = 'gateway/oidc';
 const JWT_PROVIDER = 'platform-idp';
+/** Values one JWT claim of an authorization rule may list (SecurityPolicy CRD, Envoy Gateway v1.9.0). */
+export const CLAIM_VALUES_MAX = 128;
+const chunks = <T>(list: T[], size: number): T[][] => Array.from({ length: Math.ceil(list.length / size) }, (_, i) => list.slice(i * size, (i + 1) * size));
+/** What read-only groups may send: looking never changes a UI's state. */
+export const READ_ONLY_METHODS = ['GET', 'HEAD'] as const;
 
 /** The IdP's signing keys (JWKS), from its issuer URL. */
 export function jwksUri(names: EnvironmentNames): string {
@@ -33,8 +38,13 @@ export interface PlatformUiRouteProps {
   readonly ui: PlatformUi;
   /** The UI's Service, in the UI's namespace (no cross-namespace backends, no ReferenceGrant). */
   readonly service: { readonly name: string; readonly port: number };
-  /** IdP groups admitted. */
+  /** IdP groups admitted, with every method. */
   readonly groups: string[];
+  /**
+   * IdP groups admitted only to look (GET and HEAD): their writes are the UI's operator actions
+   * (Prometheus's /-/quit and /-/reload, which prometheus-operator always enables). @default none
+   */
+  readonly readOnlyGroups?: string[];
   /**
    * Re-encrypt to a backend that serves TLS: the Secret (in the UI's namespace) holding the CA
    * certificate as ca.crt, and the name its certificate is for. @default plain HTTP inside the cluster
@@ -52,6 +62,17 @@ export class PlatformUiRoute extends Construct {
     const ns = PLATFORM_UI_NAMESPACES[ui];
     const clientSecret = `gateway-oidc-${ui}`;
     this.host = names.hostname(ui);
+    // A claim matches at most CLAIM_VALUES_MAX values (the CRD's maxItems): more groups take more
+    // rules. Over the limit the API server would refuse the whole SecurityPolicy, and the route,
+    // accepted on its own, would serve the UI with no SSO in front.
+    const groupRules = (name: string, groups: string[], extra: Record<string, unknown>) =>
+      chunks(groups, CLAIM_VALUES_MAX).map((values, i) => ({
+        name: i === 0 ? name : `${name}-${i + 1}`,
+        action: 'Allow',
+        ...extra,
+        principal: { jwt: { provider: JWT_PROVIDER, claims: [{ name: idp.groupsClaim, valueType: 'StringArray', values }] } },
+      }));
+    const readOnly = [...new Set(props.readOnlyGroups ?? [])].filter((g) => !props.groups.includes(g));
 
     new ApiObject(this, 'route', {
       apiVersion: 'gateway.networking.k8s.io/v1',
@@ -101,11 +122,10 @@ export class PlatformUiRoute extends Construct {
         },
         authorization: {
           defaultAction: 'Deny',
-          rules: [{
-            name: 'allowed-groups',
-            action: 'Allow',
-            principal: { jwt: { provider: JWT_PROVIDER, claims: [{ name: idp.groupsClaim, valueType: 'StringArray', values: [...new Set(props.groups)] }] } },
-          }],
+          rules: [
+            ...groupRules('allowed-groups', [...new Set(props.groups)], {}),
+            ...groupRules('read-only-groups', readOnly, { operation: { methods: [...READ_ONLY_METHODS] } }),
+          ],
         },
       },
     });

@@ -27,7 +27,10 @@ export const TEAM_DEVELOPER_RULES: k8s.PolicyRule[] = [
   { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: WRITE },
   { apiGroups: ['autoscaling'], resources: ['horizontalpodautoscalers'], verbs: WRITE },
   { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: WRITE },
-  { apiGroups: ['networking.k8s.io'], resources: ['ingresses', 'networkpolicies'], verbs: WRITE },
+  { apiGroups: ['networking.k8s.io'], resources: ['networkpolicies'], verbs: WRITE },
+  // No controller serves Ingresses (HTTPRoutes do); the one thing a team Ingress would still do is
+  // ask cert-manager's ingress-shim for a certificate, so teams only read them.
+  { apiGroups: ['networking.k8s.io'], resources: ['ingresses'], verbs: READ },
   { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: WRITE },
   { apiGroups: ['monitoring.coreos.com'], resources: ['servicemonitors', 'podmonitors', 'prometheusrules'], verbs: WRITE },
   // ExternalSecrets only: they can reference secrets through the team's SecretStore, never read them.

@@ -14,6 +14,7 @@ import { EnvironmentNames, TeamConfig } from '../../config';
 import { LABELS } from '../lib/labels';
 import { TEAM_ALERT_LABEL } from '../monitoring/alertmanager-config';
 import { ARGOCD_CONTROLLER_USER } from '../gitops/argocd-release';
+import { CLUSTER_ISSUERS } from '../gateway/certificate-issuers';
 
 /** The parameter object of the per-team policies, one in each team namespace. */
 export const GUARDRAILS_CONFIGMAP = 'platform-guardrails';
@@ -103,6 +104,88 @@ function imageSource(names: EnvironmentNames): GuardrailPolicy {
   };
 }
 
+/**
+ * Scheduling stays the scheduler's: no system priority (system-node-critical and
+ * system-cluster-critical are usable in every namespace and preempt the platform's own pods), no
+ * nodeName (which skips the scheduler and every taint). Like the image rule, only a changed pod
+ * template is judged, so an old ReplicaSet always scales down.
+ */
+function scheduling(names: EnvironmentNames): GuardrailPolicy {
+  const image = imageSource(names);
+  return {
+    name: 'platform-scheduling',
+    matchConditions: image.matchConditions!.filter((c) => c.name === 'pod-template-changed'),
+    resourceRules: [
+      rule('', ['pods']),
+      rule('apps', ['deployments', 'statefulsets', 'daemonsets', 'replicasets']),
+      rule('batch', ['jobs', 'cronjobs']),
+    ],
+    variables: [
+      image.variables![0],
+      // Every branch a bool (no ternary between an ObjectMeta and an empty map, which the type checker refuses).
+      { name: 'doNotDisrupt', expression: cel(`object.kind == 'Pod' ? ${doNotDisrupt('object.metadata')}
+        : object.kind == 'CronJob' ? (has(object.spec.jobTemplate.spec.template.metadata) && ${doNotDisrupt('object.spec.jobTemplate.spec.template.metadata')})
+        : (has(object.spec.template.metadata) && ${doNotDisrupt('object.spec.template.metadata')})`) },
+    ],
+    validations: [
+      {
+        // Karpenter never drains a node that runs such a pod: one annotated pod holds its node (and
+        // the AMI and Kubernetes upgrades rolling over it) forever, as a PodDisruptionBudget of 0 would.
+        expression: '!variables.doNotDisrupt',
+        message: `the annotation ${KARPENTER_DO_NOT_DISRUPT} keeps Karpenter from ever replacing the node (node upgrades stall): remove it; a PodDisruptionBudget that allows one eviction protects your app during drains`,
+        reason: 'Forbidden',
+      },
+      {
+        expression: `!has(variables.podSpec.priorityClassName) || !variables.podSpec.priorityClassName.startsWith('system-')`,
+        messageExpression: `'priorityClassName ' + variables.podSpec.priorityClassName + ' is for the cluster\\'s own components (it would evict the platform\\'s pods to make room): leave priorityClassName out'`,
+        message: 'a system priority class is for the cluster\'s own components (it would evict the platform\'s pods to make room): leave priorityClassName out',
+        reason: 'Forbidden',
+      },
+      {
+        // A scheduled Pod carries the nodeName the scheduler bound it to; an update may keep it.
+        expression: cel(`!has(variables.podSpec.nodeName) || variables.podSpec.nodeName == ''
+          || (request.operation == 'UPDATE' && object.kind == 'Pod' && has(oldObject.spec.nodeName) && oldObject.spec.nodeName == object.spec.nodeName)`),
+        message: 'spec.nodeName places a pod on a node without the scheduler (past the taints that keep team pods off the platform\'s nodes): leave it out and let the scheduler choose',
+        reason: 'Forbidden',
+      },
+    ],
+  };
+}
+
+/**
+ * The claims of generic ephemeral volumes and of StatefulSets are created by kube-controller-manager
+ * (kube-system service accounts, which platform-storage trusts to set volumeName as the binder
+ * does): a volumeName in the team's claim template would reach an existing volume through them, so
+ * the templates may not name one.
+ */
+function podVolumes(names: EnvironmentNames): GuardrailPolicy {
+  const placement = scheduling(names);
+  return {
+    name: 'platform-pod-volumes',
+    matchConditions: placement.matchConditions,
+    resourceRules: placement.resourceRules,
+    variables: placement.variables,
+    validations: [{
+      expression: cel(`!has(variables.podSpec.volumes) || variables.podSpec.volumes.all(v, !has(v.ephemeral)
+        || !has(v.ephemeral.volumeClaimTemplate.spec.volumeName) || v.ephemeral.volumeClaimTemplate.spec.volumeName == '')`),
+      message: 'an ephemeral volume\'s claim template may not name a volume (volumeName binds to an existing volume, which may hold another team\'s data): leave it out and let the StorageClass provision one',
+      reason: 'Forbidden',
+    }, {
+      // The same for a StatefulSet's claims, which its controller (kube-system) creates.
+      expression: cel(`object.kind != 'StatefulSet' || !has(object.spec.volumeClaimTemplates)
+        || object.spec.volumeClaimTemplates.all(t, !has(t.spec.volumeName) || t.spec.volumeName == '')`),
+      message: 'a StatefulSet\'s volumeClaimTemplates may not name a volume (volumeName binds to an existing volume, which may hold another team\'s data): leave it out and let the StorageClass provision one',
+      reason: 'Forbidden',
+    }],
+  };
+}
+
+/** Karpenter's pod annotation that blocks every voluntary disruption of the pod's node. */
+const KARPENTER_DO_NOT_DISRUPT = 'karpenter.sh/do-not-disrupt';
+/** CEL: does the metadata at `m` carry Karpenter's do-not-disrupt annotation set to true? */
+const doNotDisrupt = (m: string) =>
+  `(has(${m}.annotations) && '${KARPENTER_DO_NOT_DISRUPT}' in ${m}.annotations && ${m}.annotations['${KARPENTER_DO_NOT_DISRUPT}'] == 'true')`;
+
 /** Services stay inside the cluster's own routing: no ExternalName, no externalIPs, no node ports or load balancers. */
 function serviceExposure(): GuardrailPolicy {
   return {
@@ -133,6 +216,11 @@ function metricsScraping(): GuardrailPolicy {
   return {
     name: 'platform-metrics-scraping',
     resourceRules: [rule('monitoring.coreos.com', ['servicemonitors', 'podmonitors', 'probes']), rule('monitoring.coreos.com', ['scrapeconfigs'], WRITE, 'v1alpha1')],
+    variables: [
+      { name: 'reservedLabels', expression: `['job', 'metrics_path']` },
+      { name: 'endpoints', expression: cel(`object.kind == 'ServiceMonitor' ? (has(object.spec.endpoints) ? object.spec.endpoints : [])
+          : object.kind == 'PodMonitor' ? (has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []) : []`) },
+    ],
     validations: [
       {
         expression: `object.kind != 'ScrapeConfig'`,
@@ -146,11 +234,42 @@ function metricsScraping(): GuardrailPolicy {
         reason: 'Forbidden',
       },
       {
-        // Rewriting the target address turns Prometheus into a proxy to anything it can reach.
-        expression: cel(`(object.kind == 'ServiceMonitor' ? (has(object.spec.endpoints) ? object.spec.endpoints : [])
-          : object.kind == 'PodMonitor' ? (has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []) : [])
-          .all(e, !has(e.relabelings) || !e.relabelings.exists(r, has(r.targetLabel) && r.targetLabel == '__address__'))`),
-        message: 'a monitor may not rewrite __address__ (Prometheus would scrape whatever it names): select your pods or Services and scrape their metrics port',
+        // Rewriting the target address turns Prometheus into a proxy to anything it can reach. A
+        // label name is written by a relabeling's targetLabel (which expands $1 / \${1} from the
+        // regex) or by labelmap (its replacement, $1 by default): both may spell __address__ out of
+        // a captured value, so a templated targetLabel is refused and labelmap must name a label
+        // that starts with a letter.
+        expression: cel(`variables.endpoints.all(e, !has(e.relabelings) || !e.relabelings.exists(r,
+          (has(r.targetLabel) && (r.targetLabel == '__address__' || r.targetLabel.contains('$')))
+          || (has(r.action) && r.action.lowerAscii() == 'labelmap' && (!has(r.replacement) || !r.replacement.matches('^[a-zA-Z]')))))`),
+        message: 'a monitor may not rewrite __address__ (Prometheus would scrape whatever it names), nor write a label name from a captured value ($ in targetLabel, labelmap without a replacement that starts with a letter): select your pods or Services and scrape their metrics port',
+        reason: 'Forbidden',
+      },
+      {
+        // The platform's down-alerts read absent(up{job="kubelet", metrics_path="/metrics"} == 1):
+        // a team target whose up carries such a job keeps them from firing. job is the monitor's own
+        // (<namespace>/<name>); no relabeling, labelmap, jobLabel or copied label may write it.
+        expression: cel(`!has(object.spec.jobLabel)
+          && (!has(object.spec.targetLabels) || !object.spec.targetLabels.exists(l, l in variables.reservedLabels))
+          && (!has(object.spec.podTargetLabels) || !object.spec.podTargetLabels.exists(l, l in variables.reservedLabels))
+          && variables.endpoints.all(e, !has(e.relabelings) || !e.relabelings.exists(r,
+            (has(r.targetLabel) && r.targetLabel in variables.reservedLabels)
+            || (has(r.action) && r.action.lowerAscii() == 'labelmap' && has(r.replacement)
+                && variables.reservedLabels.exists(n, n.startsWith(r.replacement.split('$')[0])))))`),
+        message: 'a monitor may not set the job or metrics_path label (jobLabel, targetLabels, podTargetLabels, a relabeling or labelmap that writes them): the platform\'s alerts tell its own targets by them. Your targets\' job is <namespace>/<monitor name>; put your own value in another label',
+        reason: 'Forbidden',
+      },
+      {
+        // honorLabels keeps the labels a pod exposes over the target's: a pod could publish
+        // up{job="kubelet"} 1 and keep the platform's absent(up{job="kubelet"} == 1) from firing.
+        expression: `variables.endpoints.all(e, !has(e.honorLabels) || !e.honorLabels)`,
+        message: 'a monitor may not set honorLabels: your pod\'s labels could pass for the platform\'s targets (job, instance). Prometheus keeps them as exported_<label>',
+        reason: 'Forbidden',
+      },
+      {
+        // A proxy is another way of choosing where Prometheus connects: it would send the scrape to the proxy's address.
+        expression: `variables.endpoints.all(e, !has(e.proxyUrl))`,
+        message: 'a monitor may not send Prometheus through a proxy (proxyUrl): Prometheus scrapes your pods directly',
         reason: 'Forbidden',
       },
       {
@@ -176,6 +295,13 @@ function teamAlerts(): GuardrailPolicy {
           && (!has(r.labels) || !('${TEAM_ALERT_LABEL}' in r.labels) || r.labels['${TEAM_ALERT_LABEL}'] != params.data.team)))`) },
     ],
     validations: [{
+      // A recording rule named like a scraped metric adds series to it: `record: up` with
+      // job: kubelet keeps the platform's absent(up{job="kubelet"} == 1) from ever firing. Exporters
+      // never use colons (Prometheus reserves them for recording rules), so a name with one shadows none.
+      expression: cel(`!object.spec.groups.exists(g, has(g.rules) && g.rules.exists(r, has(r.record) && !r.record.contains(':')))`),
+      message: 'a recording rule\'s name must contain a colon, as Prometheus recommends (level:metric:operations, e.g. job:http_requests:rate5m): a name without one can shadow a scraped metric the platform\'s alerts rely on',
+      reason: 'Invalid',
+    }, {
       expression: '!variables.unlabelled',
       messageExpression: `'every alerting rule needs the label ${TEAM_ALERT_LABEL}: ' + params.data.team + ' (its alerts go to your team\\'s receivers, set in platform.yaml alerting.receivers[].team)'`,
       message: `an alerting rule lacks the label ${TEAM_ALERT_LABEL}: add ${TEAM_ALERT_LABEL}: <your team> to every alerting rule, so its alerts reach your team's receivers`,
@@ -215,9 +341,22 @@ function teamHosts(): GuardrailPolicy {
         message: 'a TLS host is not one of this team\'s hosts: certificates are issued only for the hosts of the team\'s apps in platform.yaml',
         reason: 'Forbidden',
       },
+      {
+        // cert-manager's ingress-shim turns an Ingress's annotations into a Certificate in the team's
+        // namespace: cert-manager.io/alt-names, ip-sans, uri-sans, email-sans and common-name add
+        // names the TLS hosts above never show (a publicly trusted certificate for a platform host
+        // over the DNS-01 issuer), and the private CA signs whatever it is asked.
+        expression: cel(`!has(object.metadata.annotations) || object.metadata.annotations.all(k, !k.startsWith('cert-manager.io/')
+          || (k == 'cert-manager.io/cluster-issuer' && object.metadata.annotations[k] in [${PUBLIC_ISSUERS.map(str).join(', ')}]))`),
+        message: `the only cert-manager annotation a team may set is cert-manager.io/cluster-issuer (${PUBLIC_ISSUERS.join(', ')}): the certificate's names come from the TLS hosts, which must be the team's own (teams[].apps[].host in platform.yaml)`,
+        reason: 'Forbidden',
+      },
     ],
   };
 }
+
+/** The ClusterIssuers a team's Ingress may name: the public ACME ones (the private CA is for the platform's internal names). */
+const PUBLIC_ISSUERS = [CLUSTER_ISSUERS.letsencrypt, CLUSTER_ISSUERS.letsencryptDns, CLUSTER_ISSUERS.letsencryptStaging];
 
 /** Secrets only through the team's own SecretStore: never the platform's store, never a generator. */
 function externalSecrets(): GuardrailPolicy {
@@ -252,10 +391,11 @@ function storage(): GuardrailPolicy {
     resourceRules: [rule('', ['persistentvolumeclaims'])],
     validations: [
       {
-        // The volume binder (a kube-system controller) sets volumeName when it binds; a team may not.
+        // The volume binder sets volumeName when it binds; a team may not. Only the binder: other
+        // kube-system controllers create claims from a team's templates (ephemeral volumes, StatefulSets).
         expression: cel(`!has(object.spec.volumeName) || object.spec.volumeName == ''
           || (request.operation == 'UPDATE' && has(oldObject.spec.volumeName) && oldObject.spec.volumeName == object.spec.volumeName)
-          || (has(request.userInfo.groups) && 'system:serviceaccounts:kube-system' in request.userInfo.groups)`),
+          || request.userInfo.username == 'system:serviceaccount:kube-system:persistent-volume-binder'`),
         message: 'spec.volumeName binds a claim to an existing volume, which may hold another team\'s data: leave it out and let the StorageClass provision a new volume',
         reason: 'Forbidden',
       },
@@ -320,7 +460,7 @@ function ownedObjects(names: EnvironmentNames): GuardrailPolicy {
 
 /** Every guardrail of an environment, in a stable order. */
 export function guardrailPolicies(names: EnvironmentNames): GuardrailPolicy[] {
-  return [imageSource(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), disruptionBudgets(), ownedObjects(names)];
+  return [imageSource(names), scheduling(names), podVolumes(names), serviceExposure(), metricsScraping(), teamAlerts(), teamHosts(), externalSecrets(), storage(), disruptionBudgets(), ownedObjects(names)];
 }
 
 /** The policies and one binding each, matching every tenant namespace. */

@@ -7,11 +7,33 @@ import { AdmissionSimulator } from '../harness/admission';
 import { Authorizer } from '../harness/rbac';
 import { AppProjectEvaluator } from '../harness/appproject';
 import { NetworkModel } from '../harness/network';
-import { admissionAttacks, argocdAttacks, networkAttacks, podSecurityAttacks, rbacAttacks, syncAttacks } from './catalogue';
+import { admissionAttacks, argocdAttacks, networkAttacks, podSecurityAttacks, rbacAttacks, syncAttacks, uiAttacks } from './catalogue';
+import { authorizationDecision } from '../harness/security-policy';
 import { enforcedLevel, podSecurityViolations } from '../harness/pod-security';
 import { ArgoCdRbac } from '../harness/argocd-rbac';
 import { helmValues } from '../harness/platform';
 import { guardrailPolicies } from '../../charts/tenancy';
+import { PLATFORM_NAMESPACES } from '../../config';
+
+describe('the SSO model (Envoy Gateway authorization)', () => {
+  const claim = (values: string[]) => ({ jwt: { provider: 'idp', claims: [{ name: 'groups', valueType: 'StringArray', values }] } });
+  const policy = (rules: any[], defaultAction = 'Deny') => ({ spec: { authorization: { defaultAction, rules } } });
+  it('decides by the first rule whose principal and methods match, else the default', () => {
+    const p = policy([
+      { name: 'deny-contractors', action: 'Deny', principal: claim(['contractors']) },
+      { name: 'admins', action: 'Allow', principal: claim(['admins']) },
+      { name: 'readers', action: 'Allow', operation: { methods: ['GET', 'HEAD'] }, principal: claim(['readers', 'contractors']) },
+    ]);
+    expect(authorizationDecision(p, { groups: ['readers'] }, 'GET')).toBe('Allow');
+    expect(authorizationDecision(p, { groups: ['readers'] }, 'POST')).toBe('Deny');
+    expect(authorizationDecision(p, { groups: ['contractors', 'admins'] }, 'GET')).toBe('Deny');
+    expect(authorizationDecision(p, { groups: ['admins'] }, 'DELETE')).toBe('Allow');
+    expect(authorizationDecision(p, {}, 'GET')).toBe('Deny');
+  });
+  it('refuses to guess about principals it does not model', () => {
+    expect(() => authorizationDecision(policy([{ name: 'cidr', action: 'Allow', principal: { clientCIDRs: ['10.0.0.0/8'] } }]), {}, 'GET')).toThrow(/not modelled/);
+  });
+});
 
 describe.each(fixtureEnvironments())('$label', (env) => {
   const { names } = env;
@@ -80,6 +102,43 @@ describe.each(fixtureEnvironments())('$label', (env) => {
       it.each(argocdAttacks(names, team).map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
         expect(argocd.allows(attack.hostile.groups, attack.hostile.resource, attack.hostile.action, attack.hostile.object)).toBe(false);
         expect(argocd.allows(attack.benign.groups, attack.benign.resource, attack.benign.action, attack.benign.object)).toBe(true);
+      });
+    });
+
+    const uis = uiAttacks(names, team).filter((a) => objects.some((o) => o.obj.kind === 'SecurityPolicy' && o.obj.metadata.name === `${a.ui}-sso`));
+    if (uis.length > 0) {
+      describe('SSO at the gateway (SecurityPolicy authorization)', () => {
+        const policy = (ui: string) => objects.map((o) => o.obj).find((o) => o.kind === 'SecurityPolicy' && o.metadata.name === `${ui}-sso`);
+        const claims = (groups: string[]) => ({ [names.platform.identity.groupsClaim]: groups });
+        it.each(uis.map((a) => [a.name, a] as const))('refuses: %s; allows its twin', (_n, attack) => {
+          expect(authorizationDecision(policy(attack.ui), claims(attack.hostile.groups), attack.hostile.method)).toBe('Deny');
+          expect(authorizationDecision(policy(attack.ui), claims(attack.benign.groups), attack.benign.method)).toBe('Allow');
+        });
+      });
+    }
+
+    // Grafana (kube-prometheus-stack 88.5.3) provisions an Alertmanager datasource unless told not to,
+    // and Grafana Editors (team developers) create silences through it.
+    describe('Grafana', () => {
+      const stack = helmValues(objects, 'kube-prometheus-stack') ?? objects.map((o) => o.obj)
+        .find((o) => o.kind === 'ApplicationSet' && o.spec.template.spec.source.chart === 'kube-prometheus-stack').spec.template.spec.source.helm.valuesObject;
+      const alertmanagerDatasource = (values: any) => values?.grafana?.sidecar?.datasources?.alertmanager?.enabled ?? true;
+      it('gives a team developer (Grafana Editor) no Alertmanager to silence the platform\'s alerts in; keeps the Prometheus datasource', () => {
+        expect(alertmanagerDatasource(stack)).toBe(false);
+        expect(alertmanagerDatasource({ grafana: { sidecar: { datasources: {} } } })).toBe(true);
+        expect(stack.grafana?.sidecar?.datasources?.enabled ?? true).toBe(true);
+      });
+      // The dashboard sidecar (k8s-sidecar) loads labelled ConfigMaps from searchNamespace: ALL, a comma list, or its own namespace.
+      const sidecarLoads = (namespace: string) => {
+        const search = stack.grafana.sidecar.dashboards.searchNamespace ?? PLATFORM_NAMESPACES.monitoring;
+        return search === 'ALL' || String(search).split(',').includes(namespace);
+      };
+      it('never loads a dashboard ConfigMap from the team\'s namespace (it would replace a platform dashboard of the same uid); loads the platform\'s', () => {
+        expect(sidecarLoads(names.teamNamespace(team))).toBe(false);
+        expect(sidecarLoads(PLATFORM_NAMESPACES.monitoring)).toBe(true);
+        const platformDashboards = objects.map((o) => o.obj).filter((o) => o.kind === 'ConfigMap' && o.metadata.labels?.grafana_dashboard === '1');
+        expect(platformDashboards.length).toBeGreaterThan(0);
+        for (const d of platformDashboards) expect(sidecarLoads(d.metadata.namespace)).toBe(true);
       });
     });
 

@@ -13,7 +13,7 @@
 import { EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { ARGOCD_CONTROLLER_USER } from '../../charts/gitops';
 import { TEAM_ALERT_LABEL } from '../../charts/monitoring';
-import { FRONT_DOOR } from '../../charts/network';
+import { ENVOY_GATEWAY_CONTROLLER_LABELS, ENVOY_GATEWAY_WEBHOOK_PORT, FRONT_DOOR } from '../../charts/network';
 import { AdmissionRequest, UserInfo } from '../harness/admission';
 import { RbacRequest } from '../harness/rbac';
 import { SyncRequest } from '../harness/appproject';
@@ -26,6 +26,8 @@ export interface SyncAttack { readonly name: string; readonly hostile: SyncReque
 export interface Connection { readonly from: Endpoint; readonly to: Endpoint; readonly port: number }
 export interface ArgoCdRequest { readonly groups: string[]; readonly resource: string; readonly action: string; readonly object: string }
 export interface ArgoCdAttack { readonly name: string; readonly hostile: ArgoCdRequest; readonly benign: ArgoCdRequest }
+export interface UiRequest { readonly groups: string[]; readonly method: string; readonly path: string }
+export interface UiAttack { readonly name: string; readonly ui: string; readonly hostile: UiRequest; readonly benign: UiRequest }
 export interface PodSecurityAttack { readonly name: string; readonly namespace: string; readonly hostile: any; readonly benign: any }
 export interface NetworkAttack {
   readonly name: string;
@@ -72,6 +74,12 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     apiVersion: 'v1', kind: 'Pod', metadata: meta('api-7d9f'),
     spec: { containers: [{ name: 'api', image: good }], ...(ephemeral ? { ephemeralContainers: [{ name: 'debug', image: ephemeral }] } : {}) },
   });
+  const withPodSpec = (d: any, extra: Record<string, unknown>) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, spec: { ...d.spec.template.spec, ...extra } } } });
+  const ephemeral = (spec: Record<string, unknown>) => ({ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } }, ...spec } } } });
+  const statefulSet = (claim: Record<string, unknown>) => ({ ...deployment([good]), kind: 'StatefulSet', metadata: meta('db'),
+    spec: { ...deployment([good]).spec, serviceName: 'db', volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { ...ephemeral(claim).ephemeral.volumeClaimTemplate.spec } }] } });
+  const withTemplateAnnotations = (d: any, annotations: Record<string, string>) => ({ ...d, spec: { ...d.spec, template: { ...d.spec.template, metadata: { ...d.spec.template.metadata, annotations } } } });
+  const withNode = (p: any, nodeName: string) => ({ ...p, spec: { ...p.spec, nodeName } });
   const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { selector: { app: 'api' }, ports: [{ port: 80 }], ...spec } });
   const serviceMonitor = (endpoint: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta('api'),
@@ -84,11 +92,20 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
       { alert: 'ApiDown', expr: 'up{job="api"} == 0', for: '5m', labels },
     ] }] },
   });
+  const recording = (record: string, labels: Record<string, string>) => ({
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: meta('api-recording'),
+    spec: { groups: [{ name: 'api', rules: [{ record, expr: 'vector(1)', labels }] }] },
+  });
   const teamHost = names.teamHosts(team)[0];
   const ingress = (host: string, tlsHost = host) => ({
     apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('api', { annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt' } }),
     spec: { tls: [{ hosts: [tlsHost], secretName: 'api-tls' }], rules: [{ host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { number: 80 } } } }] } }] },
   });
+  // A team Ingress as cert-manager's ingress-shim reads it: TLS for the team's own host (when it has one), these annotations.
+  const certIngress = (annotations: Record<string, string>) => {
+    const base = teamHost ? ingress(teamHost) : { ...ingress('x'), spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } };
+    return { ...base, metadata: { ...base.metadata, annotations } };
+  };
   const route = (hostnames?: string[]) => ({
     apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: meta('api'),
     spec: { ...(hostnames ? { hostnames } : {}), rules: [{ backendRefs: [{ name: 'api', port: 80 }] }] },
@@ -119,6 +136,7 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   const pdb = (spec: Record<string, unknown>) => ({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, ...spec } });
   const replicaSet = (image: string, replicas: number) => ({ ...deployment([image]), kind: 'ReplicaSet', metadata: meta('api-5d8f7'), spec: { ...deployment([image]).spec, replicas } });
   const deploymentController: UserInfo = { username: 'system:serviceaccount:kube-system:deployment-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
+  const ephemeralController: UserInfo = { username: 'system:serviceaccount:kube-system:ephemeral-volume-controller', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const volumeBinder: UserInfo = { username: 'system:serviceaccount:kube-system:persistent-volume-binder', groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] };
   const exception = team.guardrails.registries[0];
   const othersException = names.teams.filter((t) => t !== team).flatMap((t) => t.guardrails.registries)
@@ -150,6 +168,21 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
       benign: { operation: 'UPDATE', resource: 'replicasets', object: replicaSet('docker.io/library/api:0.9', 0), oldObject: replicaSet('docker.io/library/api:0.9', 3), userInfo: deploymentController } },
     { name: 'a Pod posing as cert-manager\'s ACME solver (its image, sent by the team)', policy: 'platform-image-source',
       hostile: create('pods', solver, developer), benign: create('pods', solver, certManager) },
+    { name: 'a Deployment at system-node-critical priority (preempts the platform\'s pods)', policy: 'platform-scheduling',
+      hostile: create('deployments', withPodSpec(deployment([good]), { priorityClassName: 'system-node-critical' })), benign: create('deployments', deployment([good])) },
+    { name: 'a Deployment whose pods Karpenter may never disrupt (their nodes are never upgraded)', policy: 'platform-scheduling',
+      hostile: create('deployments', withTemplateAnnotations(deployment([good]), { 'karpenter.sh/do-not-disrupt': 'true' })),
+      benign: create('deployments', withTemplateAnnotations(deployment([good]), { 'prometheus.io/scrape': 'true' })) },
+    { name: 'a bare Pod Karpenter may never disrupt', policy: 'platform-scheduling',
+      hostile: create('pods', { ...pod(), metadata: { ...pod().metadata, annotations: { 'karpenter.sh/do-not-disrupt': 'true' } } }, developer),
+      benign: create('pods', { ...pod(), metadata: { ...pod().metadata, annotations: { 'karpenter.sh/do-not-disrupt': 'false' } } }, developer) },
+    { name: 'a CronJob at system-cluster-critical priority', policy: 'platform-scheduling',
+      hostile: create('cronjobs', { ...cronJob(good), spec: { ...cronJob(good).spec, jobTemplate: { spec: { template: { spec: { ...cronJob(good).spec.jobTemplate.spec.template.spec, priorityClassName: 'system-cluster-critical' } } } } } }),
+      benign: create('cronjobs', cronJob(good)) },
+    { name: 'a bare Pod placed on a node of its choice (nodeName skips the scheduler and taints)', policy: 'platform-scheduling',
+      hostile: create('pods', withNode(pod(), 'ip-10-0-1-23.ec2.internal'), developer),
+      // The scheduler bound the pod; a later change to its spec keeps that nodeName.
+      benign: { operation: 'UPDATE', resource: 'pods', object: withNode({ ...pod(), spec: { ...pod().spec, activeDeadlineSeconds: 600 } }, 'ip-10-0-1-23.ec2.internal'), oldObject: withNode(pod(), 'ip-10-0-1-23.ec2.internal'), userInfo: developer } },
     { name: 'a Service of type ExternalName', policy: 'platform-service-exposure',
       hostile: create('services', { apiVersion: 'v1', kind: 'Service', metadata: meta('db'), spec: { type: 'ExternalName', externalName: `argocd-server.${PLATFORM_NAMESPACES.argocd}.svc.cluster.local` } }),
       benign: create('services', service({ type: 'ClusterIP' })) },
@@ -166,6 +199,26 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'a ServiceMonitor that points Prometheus at another address (relabelling __address__)', policy: 'platform-metrics-scraping',
       hostile: create('servicemonitors', serviceMonitor({ relabelings: [{ targetLabel: '__address__', replacement: `argocd-server.${PLATFORM_NAMESPACES.argocd}.svc:8083`, action: 'replace' }] })),
       benign: create('servicemonitors', serviceMonitor({ relabelings: [{ targetLabel: 'app', sourceLabels: ['__meta_kubernetes_service_name'], action: 'replace' }] })) },
+    { name: 'a ServiceMonitor that copies a pod annotation into __address__ with labelmap', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ relabelings: [{ action: 'labelmap', regex: '__meta_kubernetes_pod_annotation_scrape_target', replacement: '__address__' }] })),
+      benign: create('servicemonitors', serviceMonitor({ relabelings: [{ action: 'labelmap', regex: '__meta_kubernetes_pod_label_(.+)', replacement: 'pod_$1' }] })) },
+    { name: 'a ServiceMonitor whose labelmap keeps the captured name ($1 spells __address__ from a __tmp label)', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ relabelings: [
+        { sourceLabels: ['__meta_kubernetes_pod_annotation_scrape_target'], targetLabel: '__tmp___address__', action: 'replace' },
+        { action: 'LabelMap', regex: '__tmp_(.+)' },
+      ] })),
+      benign: create('servicemonitors', serviceMonitor({ relabelings: [
+        { sourceLabels: ['__meta_kubernetes_pod_annotation_shard'], targetLabel: '__tmp_shard', action: 'replace' },
+        { action: 'LabelMap', regex: '__tmp_(.+)', replacement: 'x_$1' },
+      ] })) },
+    { name: 'a PodMonitor whose targetLabel is spelled by a pod annotation (${1} = __address__)', policy: 'platform-metrics-scraping',
+      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics',
+        relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_annotation_label'], regex: '(.+)', targetLabel: '$' + '{1}', replacement: '169.254.169.254:80', action: 'replace' }] }] } }),
+      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics',
+        relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_annotation_label'], regex: '(.+)', targetLabel: 'shard', replacement: '$' + '{1}', action: 'replace' }] }] } }) },
+    { name: 'a ServiceMonitor that sends the scrape through Alertmanager as a proxy', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ proxyUrl: `http://alertmanager-operated.${PLATFORM_NAMESPACES.monitoring}.svc:9093` })),
+      benign: create('servicemonitors', serviceMonitor({ scheme: 'http', path: '/metrics' })) },
     { name: 'a PodMonitor that points Prometheus at the cloud metadata service', policy: 'platform-metrics-scraping',
       hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics', relabelings: [{ targetLabel: '__address__', replacement: '169.254.169.254:80' }] }] } }),
       benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics', path: '/internal/metrics' }] } }) },
@@ -175,6 +228,23 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'a ScrapeConfig (static targets anywhere)', policy: 'platform-metrics-scraping',
       hostile: create('scrapeconfigs', { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: meta('api'), spec: { staticConfigs: [{ targets: ['10.0.0.1:9100'] }] } }),
       benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] } }) },
+    { name: 'a recording rule that records `up` for the kubelet (silences the platform\'s KubeletDown)', policy: 'platform-team-alerts',
+      hostile: create('prometheusrules', recording('up', { job: 'kubelet', metrics_path: '/metrics' })),
+      benign: create('prometheusrules', recording('job:up:sum', { job: 'kubelet', metrics_path: '/metrics' })) },
+    { name: 'a ServiceMonitor relabelling its targets\' job to kubelet (masks the platform\'s KubeletDown)', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ relabelings: [{ targetLabel: 'job', replacement: 'kubelet', action: 'replace' }, { targetLabel: 'metrics_path', replacement: '/metrics', action: 'replace' }] })),
+      benign: create('servicemonitors', serviceMonitor({ relabelings: [{ targetLabel: 'component', replacement: 'kubelet', action: 'replace' }] })) },
+    { name: 'a ServiceMonitor taking its job from a Service label it controls (jobLabel)', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({}, { jobLabel: 'app.kubernetes.io/name' })),
+      benign: create('servicemonitors', serviceMonitor({}, { targetLabels: ['app.kubernetes.io/name'] })) },
+    { name: 'a PodMonitor copying a pod\'s job label to its targets (podTargetLabels)', policy: 'platform-metrics-scraping',
+      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podTargetLabels: ['job'], podMetricsEndpoints: [{ port: 'metrics' }] } }),
+      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podTargetLabels: ['version'], podMetricsEndpoints: [{ port: 'metrics' }] } }) },
+    { name: 'a ServiceMonitor whose labelmap spells job (j + $1)', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ relabelings: [{ action: 'labelmap', regex: '__meta_kubernetes_service_label_j(ob)', replacement: 'j$1' }] })),
+      benign: create('servicemonitors', serviceMonitor({ relabelings: [{ action: 'labelmap', regex: '__meta_kubernetes_service_label_(.+)', replacement: 'service_$1' }] })) },
+    { name: 'a ServiceMonitor with honorLabels (a pod publishing up{job="apiserver"})', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({ honorLabels: true })), benign: create('servicemonitors', serviceMonitor({ honorLabels: false })) },
     { name: 'an alerting rule without the team label (would reach the platform pager)', policy: 'platform-team-alerts',
       hostile: create('prometheusrules', rule({ severity: 'critical' })), benign: create('prometheusrules', rule({ severity: 'critical', [TEAM_ALERT_LABEL]: team.name })) },
     { name: 'an alerting rule labelled as another team', policy: 'platform-team-alerts',
@@ -188,6 +258,15 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'an Ingress that asks for a certificate for another name', policy: 'platform-team-hosts',
       hostile: create('ingresses', ingress(teamHost ?? 'unset', `auth.${names.environment.domain}`)),
       benign: create('ingresses', teamHost ? ingress(teamHost) : { ...ingress('x'), spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } }) },
+    { name: 'an Ingress whose cert-manager.io/alt-names asks for a platform host (DNS-01 issuer)', policy: 'platform-team-hosts',
+      hostile: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt-dns', 'cert-manager.io/alt-names': names.hostname('argocd') }), developer),
+      benign: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt-dns' }), developer) },
+    { name: 'an Ingress whose cert-manager.io/common-name names the log store', policy: 'platform-team-hosts',
+      hostile: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt', 'cert-manager.io/common-name': `logs-es-http.${PLATFORM_NAMESPACES.logStore}.svc` })),
+      benign: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt', 'acme.cert-manager.io/http01-edit-in-place': 'true' })) },
+    { name: 'an Ingress asking the platform\'s private CA for a certificate', policy: 'platform-team-hosts',
+      hostile: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'private-ca' })),
+      benign: create('ingresses', certIngress({ 'cert-manager.io/cluster-issuer': 'letsencrypt-staging' })) },
     { name: 'an ExternalSecret reading through the platform\'s ClusterSecretStore', policy: 'platform-external-secrets',
       hostile: create('externalsecrets', externalSecret({ kind: 'ClusterSecretStore', name: 'platform' })), benign: create('externalsecrets', externalSecret({ kind: 'SecretStore', name: 'team-secrets' })) },
     { name: 'an ExternalSecret pointing one key at the platform\'s store', policy: 'platform-external-secrets',
@@ -201,6 +280,14 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'a developer binding a pending claim to an existing volume', policy: 'platform-storage',
       hostile: { operation: 'UPDATE', resource: 'persistentvolumeclaims', object: pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), oldObject: pvc({}), userInfo: developer },
       benign: { operation: 'UPDATE', resource: 'persistentvolumeclaims', object: pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), oldObject: pvc({}), userInfo: volumeBinder } },
+    { name: 'a generic ephemeral volume whose claim names an existing volume (created by kube-system, past platform-storage)', policy: 'platform-pod-volumes',
+      hostile: create('deployments', withPodSpec(deployment([good]), { volumes: [ephemeral({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' })] })),
+      benign: create('deployments', withPodSpec(deployment([good]), { volumes: [ephemeral({})] })) },
+    { name: 'a StatefulSet whose claim template names an existing volume (created by kube-system, past platform-storage)', policy: 'platform-pod-volumes',
+      hostile: create('statefulsets', statefulSet({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' })), benign: create('statefulsets', statefulSet({})) },
+    { name: 'a claim naming an existing volume, created by another kube-system controller from a team template', policy: 'platform-storage',
+      hostile: create('persistentvolumeclaims', pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), ephemeralController),
+      benign: create('persistentvolumeclaims', pvc({}), ephemeralController) },
     { name: 'a volume restored from another namespace\'s snapshot', policy: 'platform-storage',
       hostile: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly', namespace: PLATFORM_NAMESPACES.monitoring } })),
       benign: create('persistentvolumeclaims', pvc({ dataSourceRef: { apiGroup: 'snapshot.storage.k8s.io', kind: 'VolumeSnapshot', name: 'nightly' } })) },
@@ -252,6 +339,7 @@ export function rbacAttacks(names: EnvironmentNames, team: TeamConfig): RbacAtta
     ['list Secrets across the cluster', req('list', '', 'secrets', undefined), req('list', '', 'pods')],
     ['bind itself a Role', req('create', 'rbac.authorization.k8s.io', 'rolebindings'), req('get', '', 'services')],
     ['raise its own quota', req('update', '', 'resourcequotas'), req('get', '', 'resourcequotas')],
+    ['create an Ingress (cert-manager would issue it a certificate; nothing serves it)', req('create', 'networking.k8s.io', 'ingresses'), req('list', 'networking.k8s.io', 'ingresses')],
     ['point a Service at any address with an EndpointSlice', req('create', 'discovery.k8s.io', 'endpointslices'), req('list', '', 'endpoints')],
     ['request a certificate from a platform ClusterIssuer', req('create', 'cert-manager.io', 'certificates'), req('list', 'apps', 'deployments')],
     ['push a Secret out through External Secrets', req('create', 'external-secrets.io', 'pushsecrets'), req('list', 'external-secrets.io', 'externalsecrets')],
@@ -337,6 +425,30 @@ export function podSecurityAttacks(names: EnvironmentNames, team: TeamConfig): P
   return cases.map(([name, hostile]) => ({ name, namespace, hostile, benign }));
 }
 
+/** Requests to the platform's UIs through the gateway's SSO (the SecurityPolicy on each UI's route), by people. */
+export function uiAttacks(names: EnvironmentNames, team: TeamConfig): UiAttack[] {
+  const idp = names.platform.identity;
+  const member = team.groups.filter((g) => !idp.adminGroups.includes(g));
+  if (member.length === 0) return [];
+  const admin = [idp.adminGroups[0]];
+  const r = (groups: string[], method: string, path: string): UiRequest => ({ groups, method, path });
+  const attacks: UiAttack[] = [
+    { name: 'a team member stops Prometheus (POST /-/quit: the platform\'s alerts stop)', ui: 'prometheus',
+      hostile: r(member, 'POST', '/-/quit'), benign: r(member, 'GET', '/api/v1/query?query=up') },
+    { name: 'a team member reloads Prometheus\'s configuration', ui: 'prometheus',
+      hostile: r(member, 'PUT', '/-/reload'), benign: r(admin, 'POST', '/-/reload') },
+  ];
+  if (!idp.viewerGroups.some((g) => member.includes(g))) {
+    attacks.push(
+      { name: 'a team member silences the platform\'s alerts in Alertmanager', ui: 'alertmanager',
+        hostile: r(member, 'POST', '/api/v2/silences'), benign: r(admin, 'POST', '/api/v2/silences') },
+      { name: 'a team member posts an alert to Alertmanager (pages the platform)', ui: 'alertmanager',
+        hostile: r(member, 'POST', '/api/v2/alerts'), benign: r(admin, 'GET', '/api/v2/alerts') },
+    );
+  }
+  return attacks;
+}
+
 /** Requests to Argo CD's API (UI, CLI) by people. */
 export function argocdAttacks(names: EnvironmentNames, team: TeamConfig): ArgoCdAttack[] {
   const own = `${team.name}/api`;
@@ -361,6 +473,11 @@ export function argocdAttacks(names: EnvironmentNames, team: TeamConfig): ArgoCd
       { name: 'a team member patches a live object with a resource action in production', hostile: r(member, 'applications', 'action/apps/Deployment/restart'), benign: r(member, 'applications', 'get') },
       { name: 'a team member reads pod logs through Argo CD in production', hostile: r(member, 'logs', 'get'), benign: r(member, 'applications', 'get') },
     );
+    // Kubernetes RBAC keeps pods/log from viewers in production; Argo CD's role:readonly would not.
+    const viewers = names.platform.identity.viewerGroups.filter((g) => !names.platform.identity.adminGroups.includes(g));
+    if (viewers.length > 0) {
+      attacks.push({ name: 'a viewer reads a platform pod\'s logs through Argo CD in production', hostile: r([viewers[0]], 'logs', 'get', 'platform/external-secrets'), benign: r([viewers[0]], 'applications', 'get', 'platform/external-secrets') });
+    }
   }
   return attacks;
 }
@@ -385,6 +502,7 @@ export function platformEndpoints(names: EnvironmentNames) {
     esoController: pod('external-secrets', N.externalSecrets, { 'app.kubernetes.io/name': 'external-secrets' }),
     certManagerWebhook: pod('cert-manager-webhook', N.certManager, { 'app.kubernetes.io/name': 'webhook' }),
     ingressController: pod('ingress-controller', FRONT_DOOR.namespace, { ...FRONT_DOOR.pods }),
+    envoyGatewayController: pod('envoy-gateway', FRONT_DOOR.namespace, { ...ENVOY_GATEWAY_CONTROLLER_LABELS }),
     externalDns: pod('external-dns', N.externalDns, { 'app.kubernetes.io/name': 'external-dns' }),
     apiServer: { name: 'EKS control plane', ip: ip() } as Endpoint,
     internet: { name: 'the internet', ip: '198.51.100.7' } as Endpoint,
@@ -407,7 +525,11 @@ export function networkAttacks(names: EnvironmentNames, team: TeamConfig): Netwo
     { name: 'a team pod calls the secrets operator\'s webhook', hostile: c(mine, p.esoWebhook, 10250), benign: c(p.apiServer, p.esoWebhook, 10250) },
     { name: 'a team pod reaches the secrets operator', hostile: c(mine, p.esoController, 8080), benign: c(p.prometheus, p.esoController, 8080), fencedAtDestination: true },
     { name: 'a team pod calls the cert-manager webhook', hostile: c(mine, p.certManagerWebhook, 10250), benign: c(p.apiServer, p.certManagerWebhook, 10250) },
-    { name: 'a team pod talks to the ingress controller\'s pods directly', hostile: c(mine, p.ingressController, 10254), benign: c(p.internet, p.ingressController, 443) },
+    // The webhook admits the VPC range, which holds every pod's address: only the webhook's port is open to it.
+    { name: 'a team pod pulls the gateway\'s configuration from Envoy Gateway\'s xDS or Wasm server', hostile: c(mine, p.envoyGatewayController, 18002),
+      benign: c(p.apiServer, p.envoyGatewayController, ENVOY_GATEWAY_WEBHOOK_PORT), fencedAtDestination: true },
+    { name: 'a team pod talks to the ingress controller\'s pods directly', hostile: c(mine, p.ingressController, 10254), benign: c(p.internet, p.ingressController, FRONT_DOOR.ports[1]), fencedAtDestination: true },
+    { name: 'a team pod reads the Envoy proxies\' stats (every route and backend of every team)', hostile: c(mine, p.ingressController, 19001), benign: c(p.internet, p.ingressController, FRONT_DOOR.ports[0]), fencedAtDestination: true },
     { name: 'the internet reaches Prometheus without the ingress controller', hostile: c(p.internet, p.prometheus, 9090), benign: c(p.ingressController, p.prometheus, 9090) },
     { name: 'the internet reaches Grafana without the ingress controller', hostile: c(p.internet, p.grafana, 3000), benign: c(p.ingressController, p.grafana, 3000) },
     { name: 'a compromised Grafana reaches a team\'s pods', hostile: c(p.grafana, mine, 8080), benign: c(p.ingressController, mine, 8080) },
