@@ -338,9 +338,27 @@ export class EnvironmentNames {
     return `opensearch.${this.environment.domain}`;
   }
 
-  /** Registries a team's images may come from: the organisation's ECR, the platform's extra registries, the team's own. */
+  /**
+   * Registry prefixes a team's images may come from (an image matches one followed by `/`): the
+   * team's own folder of the organisation's ECR (`<registry>/<org>/<team>`, not the whole registry,
+   * which holds every team's images), the platform's extra registries, the team's own.
+   */
   imageRegistries(team: TeamConfig): string[] {
-    return [...new Set([this.ecrRegistry(), ...this.platform.guardrails.registries, ...team.guardrails.registries])];
+    return [...new Set([this.teamEcrPrefix(team), ...this.platform.guardrails.registries, ...team.guardrails.registries])];
+  }
+
+  /** The team's folder in the organisation's ECR: the default repository of each of its apps lies inside. */
+  teamEcrPrefix(team: TeamConfig): string {
+    return `${this.ecrRegistry()}/${this.org}/${team.name}`;
+  }
+
+  /**
+   * Exact repositories (an image matches one followed by `:` or `@`, never a repository below it) of
+   * the team's apps that set `repository` outside the team's folder, e.g. `checkout/worker`.
+   */
+  imageRepositories(team: TeamConfig): string[] {
+    const prefix = `${this.teamEcrPrefix(team)}/`;
+    return [...new Set(team.apps.map((app) => `${this.ecrRegistry()}/${this.ecrRepository(team, app)}`).filter((r) => !r.startsWith(prefix)))];
   }
 
   ecrRegistry(): string {

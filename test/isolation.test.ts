@@ -97,7 +97,8 @@ describe.each(fixtureEnvironments())('isolation in $label', (env) => {
         expect(ns.metadata.labels['k8s-platform.io/tenant']).toBe('true');
         const params = ofKind(objects, 'ConfigMap').find((c) => c.metadata.name === GUARDRAILS_CONFIGMAP && c.metadata.namespace === ns.metadata.name);
         expect(params.metadata.labels['k8s-platform.io/owner']).toBe('platform');
-        expect(params.data.registries.split(',')).toEqual([names.ecrRegistry(), ...names.platform.guardrails.registries, ...team.guardrails.registries]);
+        expect(params.data.registries.split(',')).toEqual([...new Set([names.teamEcrPrefix(team), ...names.platform.guardrails.registries, ...team.guardrails.registries])]);
+        expect(params.data.repositories.split(',').filter(Boolean)).toEqual(names.imageRepositories(team));
         expect(params.data.hosts.split(',').filter(Boolean)).toEqual(names.teamHosts(team));
       }
     });
@@ -106,7 +107,7 @@ describe.each(fixtureEnvironments())('isolation in $label', (env) => {
       const team = names.teams[0];
       const ns = names.teamNamespace(team);
       const deployment = (namespace: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace },
-        spec: { template: { spec: { containers: [{ name: 'api', image: `${names.ecrRegistry()}/${team.name}/api:1.0.0` }] } } } });
+        spec: { template: { spec: { containers: [{ name: 'api', image: `${names.teamEcrPrefix(team)}/api:1.0.0` }] } } } });
       const create = (sim: AdmissionSimulator, namespace: string) => sim.admit({ operation: 'CREATE', resource: 'deployments', object: deployment(namespace), userInfo: teamUsers(team).argocd });
       const admission = new AdmissionSimulator(objects);
       expect(create(admission, ns).allowed).toBe(true);

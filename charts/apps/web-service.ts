@@ -16,6 +16,7 @@ import { teamParentRef } from '../gateway/platform-gateway';
 import { LABELS, PROMETHEUS_POD_LABELS } from '../lib/labels';
 import { RESTRICTED_CONTAINER_SECURITY_CONTEXT, RESTRICTED_POD_SECURITY_CONTEXT } from '../lib/pod-security';
 import { SECRET_REFRESH_INTERVAL, TEAM_SECRET_STORE } from '../lib/platform-secret';
+import { MAX_SAMPLE_LIMIT } from '../tenancy/admission-policies';
 
 export interface WebServiceProps {
   readonly names: EnvironmentNames;
@@ -32,6 +33,11 @@ export interface WebServiceProps {
 export { secretEnvName } from '../../config';
 
 const HTTP_PORT_NAME = 'http';
+/**
+ * Samples one scrape of an app's pod may return: the most the platform-metrics-scraping policy
+ * allows, so an ordinary app never loses its metrics to the cap (a scrape above it fails whole).
+ */
+const APP_SAMPLE_LIMIT = MAX_SAMPLE_LIMIT;
 
 export class WebService extends Construct {
   readonly host: string;
@@ -133,7 +139,7 @@ export class WebService extends Construct {
     if (app.metricsPath) {
       new ServiceMonitor(this, 'metrics', {
         metadata,
-        spec: { selector: { matchLabels: selector }, endpoints: [{ port: HTTP_PORT_NAME, path: app.metricsPath, interval: '30s' }] },
+        spec: { selector: { matchLabels: selector }, endpoints: [{ port: HTTP_PORT_NAME, path: app.metricsPath, interval: '30s' }], sampleLimit: APP_SAMPLE_LIMIT },
       });
     }
 

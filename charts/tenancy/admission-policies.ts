@@ -15,6 +15,7 @@ import { LABELS } from '../lib/labels';
 import { TEAM_ALERT_LABEL } from '../monitoring/alertmanager-config';
 import { ARGOCD_CONTROLLER_USER } from '../gitops/argocd-release';
 import { CLUSTER_ISSUERS } from '../gateway/certificate-issuers';
+import { SECRET_REFRESH_INTERVAL } from '../lib/platform-secret';
 
 /** The parameter object of the per-team policies, one in each team namespace. */
 export const GUARDRAILS_CONFIGMAP = 'platform-guardrails';
@@ -44,7 +45,9 @@ const cel = (s: string) => s.replace(/\s*\n\s*/g, ' ').trim();
 const str = (s: string) => `'${s.replace(/'/g, "\\'")}'`;
 
 /**
- * Images only from the allowed registries, pinned by tag or digest, never `latest`. cert-manager's
+ * Images only from the team's own repositories (its folder `<org>/<team>/` of the organisation's
+ * ECR, the exact repositories its apps declare, the registries platform.yaml allows it; never
+ * another team's images), pinned by tag or digest, never `latest`. cert-manager's
  * HTTP-01 solver pods (its own image, in the namespace of the certificate) are the one exception:
  * only cert-manager's controller can create them.
  */
@@ -75,7 +78,10 @@ function imageSource(names: EnvironmentNames): GuardrailPolicy {
         + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers.map(c, c.image) : [])
         + (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers.map(c, c.image) : [])`) },
       { name: 'registries', expression: `params.data.registries.split(',')` },
-      { name: 'foreign', expression: `variables.images.filter(i, !variables.registries.exists(r, i.startsWith(r + '/')))` },
+      // Exact repositories: `checkout/worker` admits checkout/worker:1.0 but not checkout/worker/x, another repository.
+      { name: 'repositories', expression: `!has(params.data.repositories) || params.data.repositories == '' ? [] : params.data.repositories.split(',')` },
+      { name: 'foreign', expression: cel(`variables.images.filter(i, !variables.registries.exists(r, i.startsWith(r + '/'))
+        && !variables.repositories.exists(r, i.startsWith(r + ':') || i.startsWith(r + '@')))`) },
       { name: 'unpinned', expression: `variables.images.filter(i, !i.contains('@sha256:') && !${last('i')}.contains(':'))` },
       { name: 'latest', expression: `variables.images.filter(i, ${last('i')}.split('@')[0].lowerAscii().endsWith(':latest'))` },
     ],
@@ -83,9 +89,9 @@ function imageSource(names: EnvironmentNames): GuardrailPolicy {
       {
         expression: 'size(variables.foreign) == 0',
         messageExpression: cel(`'image ' + variables.foreign[0] + ' is not from a registry this team may use ('
-          + variables.registries.join(', ') + '): push it to ' + variables.registries[0]
-          + ', or ask the platform team to add its registry to teams[].guardrails.registries in platform.yaml'`),
-        message: 'an image is not from a registry this team may use: push it to the organisation\'s ECR, or ask the platform team to add its registry to teams[].guardrails.registries in platform.yaml',
+          + (variables.registries.map(r, r + '/') + variables.repositories).join(', ') + '): push it to ' + variables.registries[0]
+          + '/, or ask the platform team to add its registry to teams[].guardrails.registries in platform.yaml'`),
+        message: 'an image is not from a registry this team may use: push it to the team\'s folder of the organisation\'s ECR (<org>/<team>/), or ask the platform team to add its registry to teams[].guardrails.registries in platform.yaml',
         reason: 'Forbidden',
       },
       {
@@ -211,6 +217,16 @@ function serviceExposure(): GuardrailPolicy {
   };
 }
 
+/**
+ * The most samples one scrape of a team's target may return (Prometheus drops the whole scrape
+ * above a monitor's sampleLimit). Without a limit a target that exports a label per request id
+ * fills Prometheus's memory and takes every team's and the platform's alerts with it. 100000 is
+ * far above an ordinary service (a few thousand series) and still bounded.
+ */
+export const MAX_SAMPLE_LIMIT = 100000;
+/** The most targets one team monitor may select (targetLimit): the pod quota bounds it too, this keeps it explicit. */
+export const MAX_TARGET_LIMIT = 1000;
+
 /** Scrape configs cannot read Prometheus's own files nor reach into other namespaces. */
 function metricsScraping(): GuardrailPolicy {
   return {
@@ -222,6 +238,14 @@ function metricsScraping(): GuardrailPolicy {
           : object.kind == 'PodMonitor' ? (has(object.spec.podMetricsEndpoints) ? object.spec.podMetricsEndpoints : []) : []`) },
     ],
     validations: [
+      {
+        // sampleLimit 0 means no limit to Prometheus, so it must be set and positive; targetLimit likewise when set.
+        expression: cel(`!(object.kind in ['ServiceMonitor', 'PodMonitor'])
+          || (has(object.spec.sampleLimit) && object.spec.sampleLimit > 0 && object.spec.sampleLimit <= ${MAX_SAMPLE_LIMIT}
+            && (!has(object.spec.targetLimit) || (object.spec.targetLimit > 0 && object.spec.targetLimit <= ${MAX_TARGET_LIMIT})))`),
+        message: `a monitor must cap what Prometheus ingests from it: set spec.sampleLimit between 1 and ${MAX_SAMPLE_LIMIT} (samples per scrape of one target) and, if you set spec.targetLimit, at most ${MAX_TARGET_LIMIT}`,
+        reason: 'Invalid',
+      },
       {
         expression: `object.kind != 'ScrapeConfig'`,
         message: 'ScrapeConfig is platform-only: use a ServiceMonitor or PodMonitor for your own pods, or label your Service k8s-platform.io/scrape=true',
@@ -358,7 +382,10 @@ function teamHosts(): GuardrailPolicy {
 /** The ClusterIssuers a team's Ingress may name: the public ACME ones (the private CA is for the platform's internal names). */
 const PUBLIC_ISSUERS = [CLUSTER_ISSUERS.letsencrypt, CLUSTER_ISSUERS.letsencryptDns, CLUSTER_ISSUERS.letsencryptStaging];
 
-/** Secrets only through the team's own SecretStore: never the platform's store, never a generator. */
+/** The shortest refresh interval a team's ExternalSecret may ask for (0, no refresh, is allowed). */
+export const MIN_REFRESH_INTERVAL = '1m';
+
+/** Secrets only through the team's own SecretStore: never the platform's store, never a generator, never refreshed more than once a minute. */
 function externalSecrets(): GuardrailPolicy {
   const storeKinds = (list: string) => `(has(object.spec.${list}) ? object.spec.${list}.filter(d, has(d.sourceRef) && has(d.sourceRef.storeRef) && has(d.sourceRef.storeRef.kind)).map(d, d.sourceRef.storeRef.kind) : [])`;
   const generators = (list: string) => `(has(object.spec.${list}) && object.spec.${list}.exists(d, has(d.sourceRef) && has(d.sourceRef.generatorRef)))`;
@@ -374,6 +401,15 @@ function externalSecrets(): GuardrailPolicy {
         expression: `!variables.storeKinds.exists(k, k == 'ClusterSecretStore')`,
         message: 'an ExternalSecret in a team namespace reads through the team\'s store: use secretStoreRef {kind: SecretStore, name: team-secrets} and keep your secrets under your team\'s prefix',
         reason: 'Forbidden',
+      },
+      {
+        // Each refresh reads every key from the backend (AWS bills Secrets Manager per call and
+        // throttles the account, the platform's own reads included). 0 means never refresh.
+        expression: cel(`!has(object.spec.refreshInterval)
+          || duration(object.spec.refreshInterval) == duration('0s') || duration(object.spec.refreshInterval) >= duration('${MIN_REFRESH_INTERVAL}')`),
+        messageExpression: `'refreshInterval ' + object.spec.refreshInterval + ' would read the secret backend too often: use at least ${MIN_REFRESH_INTERVAL} (the platform uses ${SECRET_REFRESH_INTERVAL}), or 0 to read it once'`,
+        message: `refreshInterval is too short (it would read the secret backend too often): use at least ${MIN_REFRESH_INTERVAL} (the platform uses ${SECRET_REFRESH_INTERVAL}), or 0 to read it once`,
+        reason: 'Invalid',
       },
       {
         expression: `!${generators('data')} && !${generators('dataFrom')}`,
@@ -512,6 +548,7 @@ export class TeamGuardrails extends Construct {
       data: {
         team: team.name,
         registries: names.imageRegistries(team).join(','),
+        repositories: names.imageRepositories(team).join(','),
         hosts: names.teamHosts(team).join(','),
       },
     });

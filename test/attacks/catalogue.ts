@@ -13,6 +13,7 @@
 import { EnvironmentNames, PLATFORM_NAMESPACES, TeamConfig } from '../../config';
 import { ARGOCD_CONTROLLER_USER } from '../../charts/gitops';
 import { TEAM_ALERT_LABEL } from '../../charts/monitoring';
+import { MAX_SAMPLE_LIMIT, MAX_TARGET_LIMIT, MIN_REFRESH_INTERVAL } from '../../charts/tenancy/admission-policies';
 import { ENVOY_GATEWAY_CONTROLLER_LABELS, ENVOY_GATEWAY_WEBHOOK_PORT, FRONT_DOOR } from '../../charts/network';
 import { AdmissionRequest, UserInfo } from '../harness/admission';
 import { RbacRequest } from '../harness/rbac';
@@ -39,6 +40,8 @@ export interface NetworkAttack {
 
 const IN_CLUSTER = 'https://kubernetes.default.svc';
 const DIGEST = `sha256:${'4f1c2d3e'.repeat(8)}`;
+/** What a team's monitor caps its targets' samples at (the policy requires a cap). */
+const SAMPLE_LIMIT = 20000;
 
 /** A developer of the team (non-production: RBAC lets them write) and Argo CD syncing the team's repository. */
 export function teamUsers(team: TeamConfig) {
@@ -56,7 +59,8 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   const ns = names.teamNamespace(team);
   const { developer, argocd } = teamUsers(team);
   const ecr = names.ecrRegistry();
-  const good = `${ecr}/${names.org}/${team.name}/api:1.4.2`;
+  const teamEcr = names.teamEcrPrefix(team);
+  const good = `${teamEcr}/api:1.4.2`;
   const meta = (name: string, extra: Record<string, unknown> = {}) => ({ name, namespace: ns, ...extra });
   const create = (resource: string, object: any, userInfo = argocd): AdmissionRequest => ({ operation: 'CREATE', resource, object, userInfo });
   const deployment = (images: string[], init: string[] = []) => ({
@@ -83,8 +87,9 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   const service = (spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: meta('api'), spec: { selector: { app: 'api' }, ports: [{ port: 80 }], ...spec } });
   const serviceMonitor = (endpoint: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
     apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: meta('api'),
-    spec: { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'metrics', ...endpoint }], ...extra },
+    spec: { selector: { matchLabels: { app: 'api' } }, endpoints: [{ port: 'metrics', ...endpoint }], sampleLimit: SAMPLE_LIMIT, ...extra },
   });
+  const withoutSampleLimit = (m: any) => { const { sampleLimit: _omit, ...spec } = m.spec; return { ...m, spec }; };
   const rule = (labels: Record<string, string>) => ({
     apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: meta('api-alerts'),
     spec: { groups: [{ name: 'api', rules: [
@@ -125,6 +130,10 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: meta('api-env'),
     spec: { secretStoreRef: storeRef, target: { name: 'api-env' }, data: [{ secretKey: 'DATABASE_URL', remoteRef: { key: 'api/database-url' }, ...dataExtra }] },
   });
+  const withRefresh = (refreshInterval: string) => {
+    const es = externalSecret({ kind: 'SecretStore', name: 'team-secrets' });
+    return { ...es, spec: { ...es.spec, refreshInterval } };
+  };
   const pvc = (spec: Record<string, unknown>) => ({
     apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta('data'),
     spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3', resources: { requests: { storage: '10Gi' } }, ...spec },
@@ -150,18 +159,18 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'an image from a look-alike of the organisation\'s registry', policy: 'platform-image-source',
       hostile: create('deployments', deployment([`${ecr}.evil.example/${team.name}/api:1.4.2`])), benign: create('deployments', deployment([good])) },
     { name: 'an image tagged latest', policy: 'platform-image-source',
-      hostile: create('deployments', deployment([`${ecr}/${team.name}/api:latest`])), benign: create('deployments', deployment([`${ecr}/${team.name}/api:1.4.2`])) },
+      hostile: create('deployments', deployment([`${teamEcr}/api:latest`])), benign: create('deployments', deployment([`${teamEcr}/api:1.4.2`])) },
     { name: 'an image tagged LATEST (any case)', policy: 'platform-image-source',
-      hostile: create('deployments', deployment([good, `${ecr}/${team.name}/api:LaTeSt`])), benign: create('deployments', deployment([good, `${ecr}/${team.name}/api:2.0.0`])) },
+      hostile: create('deployments', deployment([good, `${teamEcr}/api:LaTeSt`])), benign: create('deployments', deployment([good, `${teamEcr}/api:2.0.0`])) },
     { name: 'an image without tag or digest', policy: 'platform-image-source',
-      hostile: create('deployments', deployment([`${ecr}/${team.name}/api`])), benign: create('deployments', deployment([`${ecr}/${team.name}/api@${DIGEST}`])) },
+      hostile: create('deployments', deployment([`${teamEcr}/api`])), benign: create('deployments', deployment([`${teamEcr}/api@${DIGEST}`])) },
     { name: 'an init container from a foreign registry in a CronJob', policy: 'platform-image-source',
-      hostile: create('cronjobs', cronJob('docker.io/curlimages/curl:8.16.0')), benign: create('cronjobs', cronJob(`${ecr}/${team.name}/curl:8.16.0`)) },
+      hostile: create('cronjobs', cronJob('docker.io/curlimages/curl:8.16.0')), benign: create('cronjobs', cronJob(`${teamEcr}/curl:8.16.0`)) },
     { name: 'a bare Pod with a foreign image', policy: 'platform-image-source',
       hostile: create('pods', { ...pod(), spec: { containers: [{ name: 'x', image: 'quay.io/evil/miner:1.0' }] } }, developer), benign: create('pods', pod(), developer) },
     { name: 'an ephemeral debug container from a foreign registry', policy: 'platform-image-source',
       hostile: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod('docker.io/nicolaka/netshoot:v0.13'), oldObject: pod(), userInfo: developer },
-      benign: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod(`${ecr}/${team.name}/debug:1.0`), oldObject: pod(), userInfo: developer } },
+      benign: { operation: 'UPDATE', resource: 'pods/ephemeralcontainers', object: pod(`${teamEcr}/debug:1.0`), oldObject: pod(), userInfo: developer } },
     { name: 'a developer switching a running Deployment to a foreign image', policy: 'platform-image-source',
       hostile: { operation: 'UPDATE', resource: 'deployments', object: deployment(['ghcr.io/someone/api:1.0.0']), oldObject: deployment([good]), userInfo: developer },
       // The deployment controller scales down an old ReplicaSet whose registry is no longer allowed.
@@ -212,22 +221,35 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
         { action: 'LabelMap', regex: '__tmp_(.+)', replacement: 'x_$1' },
       ] })) },
     { name: 'a PodMonitor whose targetLabel is spelled by a pod annotation (${1} = __address__)', policy: 'platform-metrics-scraping',
-      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics',
+      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { sampleLimit: SAMPLE_LIMIT, selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics',
         relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_annotation_label'], regex: '(.+)', targetLabel: '$' + '{1}', replacement: '169.254.169.254:80', action: 'replace' }] }] } }),
-      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics',
+      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { sampleLimit: SAMPLE_LIMIT, selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics',
         relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_annotation_label'], regex: '(.+)', targetLabel: 'shard', replacement: '$' + '{1}', action: 'replace' }] }] } }) },
     { name: 'a ServiceMonitor that sends the scrape through Alertmanager as a proxy', policy: 'platform-metrics-scraping',
       hostile: create('servicemonitors', serviceMonitor({ proxyUrl: `http://alertmanager-operated.${PLATFORM_NAMESPACES.monitoring}.svc:9093` })),
       benign: create('servicemonitors', serviceMonitor({ scheme: 'http', path: '/metrics' })) },
     { name: 'a PodMonitor that points Prometheus at the cloud metadata service', policy: 'platform-metrics-scraping',
-      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics', relabelings: [{ targetLabel: '__address__', replacement: '169.254.169.254:80' }] }] } }),
-      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics', path: '/internal/metrics' }] } }) },
+      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { sampleLimit: SAMPLE_LIMIT, selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics', relabelings: [{ targetLabel: '__address__', replacement: '169.254.169.254:80' }] }] } }),
+      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { sampleLimit: SAMPLE_LIMIT, selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics', path: '/internal/metrics' }] } }) },
+    { name: 'a ServiceMonitor with no sampleLimit (a target exporting a series per request id fills Prometheus\'s memory)', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', withoutSampleLimit(serviceMonitor({}))), benign: create('servicemonitors', serviceMonitor({})) },
+    { name: 'a ServiceMonitor with sampleLimit 0 (no limit to Prometheus)', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({}, { sampleLimit: 0 })), benign: create('servicemonitors', serviceMonitor({}, { sampleLimit: 1 })) },
+    { name: 'a ServiceMonitor with a sampleLimit above the platform\'s ceiling', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({}, { sampleLimit: MAX_SAMPLE_LIMIT + 1 })), benign: create('servicemonitors', serviceMonitor({}, { sampleLimit: MAX_SAMPLE_LIMIT })) },
+    { name: 'a ServiceMonitor with targetLimit 0 (no limit to Prometheus)', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({}, { targetLimit: 0 })), benign: create('servicemonitors', serviceMonitor({}, { targetLimit: MAX_TARGET_LIMIT })) },
+    { name: 'a ServiceMonitor with a targetLimit above the ceiling', policy: 'platform-metrics-scraping',
+      hostile: create('servicemonitors', serviceMonitor({}, { targetLimit: MAX_TARGET_LIMIT + 1 })), benign: create('servicemonitors', serviceMonitor({}, { targetLimit: 10 })) },
+    { name: 'a PodMonitor with no sampleLimit', policy: 'platform-metrics-scraping',
+      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] } }),
+      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { sampleLimit: MAX_SAMPLE_LIMIT, selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] } }) },
     { name: 'a ServiceMonitor that scrapes every namespace', policy: 'platform-metrics-scraping',
       hostile: create('servicemonitors', serviceMonitor({}, { namespaceSelector: { any: true } })),
       benign: create('servicemonitors', serviceMonitor({}, { namespaceSelector: { matchNames: [ns] } })) },
     { name: 'a ScrapeConfig (static targets anywhere)', policy: 'platform-metrics-scraping',
       hostile: create('scrapeconfigs', { apiVersion: 'monitoring.coreos.com/v1alpha1', kind: 'ScrapeConfig', metadata: meta('api'), spec: { staticConfigs: [{ targets: ['10.0.0.1:9100'] }] } }),
-      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] } }) },
+      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { sampleLimit: SAMPLE_LIMIT, selector: { matchLabels: { app: 'api' } }, podMetricsEndpoints: [{ port: 'metrics' }] } }) },
     { name: 'a recording rule that records `up` for the kubelet (silences the platform\'s KubeletDown)', policy: 'platform-team-alerts',
       hostile: create('prometheusrules', recording('up', { job: 'kubelet', metrics_path: '/metrics' })),
       benign: create('prometheusrules', recording('job:up:sum', { job: 'kubelet', metrics_path: '/metrics' })) },
@@ -238,8 +260,8 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
       hostile: create('servicemonitors', serviceMonitor({}, { jobLabel: 'app.kubernetes.io/name' })),
       benign: create('servicemonitors', serviceMonitor({}, { targetLabels: ['app.kubernetes.io/name'] })) },
     { name: 'a PodMonitor copying a pod\'s job label to its targets (podTargetLabels)', policy: 'platform-metrics-scraping',
-      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podTargetLabels: ['job'], podMetricsEndpoints: [{ port: 'metrics' }] } }),
-      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { selector: { matchLabels: { app: 'api' } }, podTargetLabels: ['version'], podMetricsEndpoints: [{ port: 'metrics' }] } }) },
+      hostile: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { sampleLimit: SAMPLE_LIMIT, selector: { matchLabels: { app: 'api' } }, podTargetLabels: ['job'], podMetricsEndpoints: [{ port: 'metrics' }] } }),
+      benign: create('podmonitors', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor', metadata: meta('api'), spec: { sampleLimit: SAMPLE_LIMIT, selector: { matchLabels: { app: 'api' } }, podTargetLabels: ['version'], podMetricsEndpoints: [{ port: 'metrics' }] } }) },
     { name: 'a ServiceMonitor whose labelmap spells job (j + $1)', policy: 'platform-metrics-scraping',
       hostile: create('servicemonitors', serviceMonitor({ relabelings: [{ action: 'labelmap', regex: '__meta_kubernetes_service_label_j(ob)', replacement: 'j$1' }] })),
       benign: create('servicemonitors', serviceMonitor({ relabelings: [{ action: 'labelmap', regex: '__meta_kubernetes_service_label_(.+)', replacement: 'service_$1' }] })) },
@@ -275,6 +297,12 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
     { name: 'an ExternalSecret minting credentials with a generator', policy: 'platform-external-secrets',
       hostile: create('externalsecrets', { ...externalSecret({ name: 'team-secrets' }), spec: { ...externalSecret({ name: 'team-secrets' }).spec, dataFrom: [{ sourceRef: { generatorRef: { apiVersion: 'generators.external-secrets.io/v1alpha1', kind: 'ClusterGenerator', name: 'ecr' } } }] } }),
       benign: create('externalsecrets', { ...externalSecret({ name: 'team-secrets' }), spec: { ...externalSecret({ name: 'team-secrets' }).spec, dataFrom: [{ extract: { key: 'api/config' } }] } }) },
+    { name: 'an ExternalSecret refreshed every second (hammers the secret backend, AWS bills per call)', policy: 'platform-external-secrets',
+      hostile: create('externalsecrets', withRefresh('1s')), benign: create('externalsecrets', withRefresh(MIN_REFRESH_INTERVAL)) },
+    { name: 'an ExternalSecret refreshed every 59s', policy: 'platform-external-secrets',
+      hostile: create('externalsecrets', withRefresh('59s')), benign: create('externalsecrets', withRefresh('1h')) },
+    { name: 'an ExternalSecret refreshed every 500ms', policy: 'platform-external-secrets',
+      hostile: create('externalsecrets', withRefresh('500ms')), benign: create('externalsecrets', withRefresh('0')) },
     { name: 'a claim on an existing volume by name (another team\'s retained data)', policy: 'platform-storage',
       hostile: create('persistentvolumeclaims', pvc({ volumeName: 'pvc-6f1c2d3e-0b0a-4908-8706-050403020100' }), developer), benign: create('persistentvolumeclaims', pvc({}), developer) },
     { name: 'a developer binding a pending claim to an existing volume', policy: 'platform-storage',
@@ -326,6 +354,21 @@ export function admissionAttacks(names: EnvironmentNames, team: TeamConfig): Adm
   if (othersException) {
     attacks.push({ name: 'an image from a registry only another team may use', policy: 'platform-image-source',
       hostile: create('deployments', deployment([`${othersException}/tool:1.0`])), benign: create('deployments', deployment([good])) });
+  }
+  // The organisation's ECR holds every team's images: a team pulls only its own folder and the repositories its apps declare.
+  const permitted = (image: string) => names.imageRegistries(team).some((r) => image.startsWith(`${r}/`))
+    || names.imageRepositories(team).some((r) => image.startsWith(`${r}:`) || image.startsWith(`${r}@`));
+  const imageAttack = (name: string, hostile: string, benign = good) => {
+    if (!permitted(hostile)) attacks.push({ name, policy: 'platform-image-source', hostile: create('deployments', deployment([hostile])), benign: create('deployments', deployment([benign])) });
+  };
+  for (const other of names.teams.filter((t) => t !== team)) {
+    imageAttack(`another team's image from the organisation's ECR (${other.name})`, `${names.teamEcrPrefix(other)}/api:1.4.2`);
+    for (const app of other.apps) imageAttack(`the repository another team's app declares (${other.name}/${app.name})`, `${ecr}/${names.ecrRepository(other, app)}:1.4.2`);
+  }
+  imageAttack('an image from a folder next to the team\'s that starts with its name', `${teamEcr}-mirror/api:1.4.2`);
+  imageAttack('an image from the organisation\'s ECR outside the team\'s folder', `${ecr}/${names.org}/shared/base:1.0.0`);
+  for (const repository of names.imageRepositories(team)) {
+    imageAttack(`a repository below the one the team's app declares (${repository.slice(ecr.length + 1)})`, `${repository}/sidecar:1.0.0`, `${repository}@${DIGEST}`);
   }
   return attacks;
 }
@@ -403,7 +446,7 @@ export function syncAttacks(names: EnvironmentNames, team: TeamConfig): SyncAtta
 /** Pod specs a team could ship (in a Deployment, Job, ...), against Pod Security of its namespace. */
 export function podSecurityAttacks(names: EnvironmentNames, team: TeamConfig): PodSecurityAttack[] {
   const namespace = names.teamNamespace(team);
-  const image = `${names.ecrRegistry()}/${team.name}/api:1.4.2`;
+  const image = `${names.teamEcrPrefix(team)}/api:1.4.2`;
   const container = (sc: Record<string, unknown> = {}, extra: Record<string, unknown> = {}) =>
     ({ name: 'api', image, securityContext: { ...RESTRICTED_CONTAINER_SECURITY_CONTEXT, ...sc }, ...extra });
   const spec = (extra: Record<string, unknown> = {}, c = container()) =>
@@ -501,7 +544,7 @@ export function platformEndpoints(names: EnvironmentNames) {
     esoWebhook: pod('external-secrets-webhook', N.externalSecrets, { 'app.kubernetes.io/name': 'external-secrets-webhook' }),
     esoController: pod('external-secrets', N.externalSecrets, { 'app.kubernetes.io/name': 'external-secrets' }),
     certManagerWebhook: pod('cert-manager-webhook', N.certManager, { 'app.kubernetes.io/name': 'webhook' }),
-    ingressController: pod('ingress-controller', FRONT_DOOR.namespace, { ...FRONT_DOOR.pods }),
+    envoyProxy: pod('envoy-proxy', FRONT_DOOR.namespace, { ...FRONT_DOOR.pods }),
     envoyGatewayController: pod('envoy-gateway', FRONT_DOOR.namespace, { ...ENVOY_GATEWAY_CONTROLLER_LABELS }),
     externalDns: pod('external-dns', N.externalDns, { 'app.kubernetes.io/name': 'external-dns' }),
     apiServer: { name: 'EKS control plane', ip: ip() } as Endpoint,
@@ -520,7 +563,7 @@ export function networkAttacks(names: EnvironmentNames, team: TeamConfig): Netwo
   const attacks: NetworkAttack[] = [
     { name: 'a team pod queries Prometheus', hostile: c(mine, p.prometheus, 9090), benign: c(p.prometheus, mine, 8080), fencedAtDestination: true },
     { name: 'a team pod silences alerts in Alertmanager', hostile: c(mine, p.alertmanager, 9093), benign: c(p.prometheus, p.alertmanager, 9093), fencedAtDestination: true },
-    { name: 'a team pod calls the Argo CD API', hostile: c(mine, p.argocdServer, 8080), benign: c(p.ingressController, p.argocdServer, 8080), fencedAtDestination: true },
+    { name: 'a team pod calls the Argo CD API', hostile: c(mine, p.argocdServer, 8080), benign: c(p.envoyProxy, p.argocdServer, 8080), fencedAtDestination: true },
     { name: 'a team pod asks the Argo CD repo server for other repositories', hostile: c(mine, p.argocdRepoServer, 8081), benign: c(p.argocdServer, p.argocdRepoServer, 8081), fencedAtDestination: true },
     { name: 'a team pod calls the secrets operator\'s webhook', hostile: c(mine, p.esoWebhook, 10250), benign: c(p.apiServer, p.esoWebhook, 10250) },
     { name: 'a team pod reaches the secrets operator', hostile: c(mine, p.esoController, 8080), benign: c(p.prometheus, p.esoController, 8080), fencedAtDestination: true },
@@ -528,18 +571,18 @@ export function networkAttacks(names: EnvironmentNames, team: TeamConfig): Netwo
     // The webhook admits the VPC range, which holds every pod's address: only the webhook's port is open to it.
     { name: 'a team pod pulls the gateway\'s configuration from Envoy Gateway\'s xDS or Wasm server', hostile: c(mine, p.envoyGatewayController, 18002),
       benign: c(p.apiServer, p.envoyGatewayController, ENVOY_GATEWAY_WEBHOOK_PORT), fencedAtDestination: true },
-    { name: 'a team pod talks to the ingress controller\'s pods directly', hostile: c(mine, p.ingressController, 10254), benign: c(p.internet, p.ingressController, FRONT_DOOR.ports[1]), fencedAtDestination: true },
-    { name: 'a team pod reads the Envoy proxies\' stats (every route and backend of every team)', hostile: c(mine, p.ingressController, 19001), benign: c(p.internet, p.ingressController, FRONT_DOOR.ports[0]), fencedAtDestination: true },
-    { name: 'the internet reaches Prometheus without the ingress controller', hostile: c(p.internet, p.prometheus, 9090), benign: c(p.ingressController, p.prometheus, 9090) },
-    { name: 'the internet reaches Grafana without the ingress controller', hostile: c(p.internet, p.grafana, 3000), benign: c(p.ingressController, p.grafana, 3000) },
-    { name: 'a compromised Grafana reaches a team\'s pods', hostile: c(p.grafana, mine, 8080), benign: c(p.ingressController, mine, 8080) },
+    { name: 'a team pod talks to the gateway\'s Envoy proxies past their listeners (admin port)', hostile: c(mine, p.envoyProxy, 19000), benign: c(p.internet, p.envoyProxy, FRONT_DOOR.ports[1]), fencedAtDestination: true },
+    { name: 'a team pod reads the Envoy proxies\' stats (every route and backend of every team)', hostile: c(mine, p.envoyProxy, 19001), benign: c(p.internet, p.envoyProxy, FRONT_DOOR.ports[0]), fencedAtDestination: true },
+    { name: 'the internet reaches Prometheus bypassing the gateway\'s Envoy proxies', hostile: c(p.internet, p.prometheus, 9090), benign: c(p.envoyProxy, p.prometheus, 9090) },
+    { name: 'the internet reaches Grafana bypassing the gateway\'s Envoy proxies', hostile: c(p.internet, p.grafana, 3000), benign: c(p.envoyProxy, p.grafana, 3000) },
+    { name: 'a compromised Grafana reaches a team\'s pods', hostile: c(p.grafana, mine, 8080), benign: c(p.envoyProxy, mine, 8080) },
     { name: 'a compromised external-dns reaches Alertmanager', hostile: c(p.externalDns, p.alertmanager, 9093), benign: c(p.grafana, p.alertmanager, 9093) },
     { name: 'a team pod reaches the internet directly', hostile: c(mine, p.internet, 443), benign: c(mine, neighbour, 8080) },
   ];
   if (names.platform.logging.backend === 'elasticsearch') {
     attacks.push(
       { name: 'a team pod reads Elasticsearch', hostile: c(mine, p.elasticsearch, 9200), benign: c(p.fluentBit, p.elasticsearch, 9200), fencedAtDestination: true },
-      { name: 'the internet reaches Kibana without the SSO in front', hostile: c(p.internet, p.kibana, 5601), benign: c(p.ingressController, p.kibana, 5601) },
+      { name: 'the internet reaches Kibana without the SSO in front', hostile: c(p.internet, p.kibana, 5601), benign: c(p.envoyProxy, p.kibana, 5601) },
     );
   }
   if (other) attacks.push({ name: `a team pod reaches another team's pod (${other.name})`, hostile: c(mine, p.teamPod(other), 8080), benign: c(mine, neighbour, 8080) });
