@@ -379,7 +379,7 @@ type RawPlatform = {
   }>;
   teams: Array<{
     name: string; environments?: string[]; execIn: string[]; quota: { cpu: string; memory: string; pods: number };
-    apps: Array<{ name: string; host?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string }; secrets: string[] }>;
+    apps: Array<{ name: string; host?: string; repository?: string; replicas: number; maxReplicas?: number; resources: { cpu: string; memory: string }; secrets: string[] }>;
   }>;
   logging: { backend: string };
   alerting: { receivers: Array<{ name: string; severities: string[]; type: string; target?: string; smarthost?: string; from?: string; team?: string }> };
@@ -431,6 +431,7 @@ function checkCrossFieldRules(cfg: RawPlatform, ctx: z.RefinementCtx): void {
     });
   });
   checkAppSecrets(cfg, issue);
+  checkAppRepositories(cfg, issue);
   checkTeamQuotas(cfg, issue);
   checkNestedDomains(cfg, issue);
   checkDerivedNames(cfg, issue);
@@ -553,6 +554,25 @@ function checkAppSecrets(cfg: RawPlatform, issue: Issue): void {
       if (other) issue(['teams', i, 'apps', j, 'secrets', k], `a secret whose last segment gives another environment variable than ${other} (both give ${env})`, ref);
       else seen.set(env, ref);
     });
+  }));
+}
+
+/**
+ * A team pulls images from its own ECR folder (<org>/<team>/...) and from the exact repository of
+ * each of its apps (platform-image-source). An app's repository inside another team's folder, or
+ * shared with another app, would hand one team the other's images.
+ */
+function checkAppRepositories(cfg: RawPlatform, issue: Issue): void {
+  const org = cfg.organization.name;
+  const owners = new Map<string, string>();
+  cfg.teams.forEach((t, i) => t.apps.forEach((a, j) => {
+    const repository = a.repository ?? `${org}/${t.name}/${a.name}`;
+    const path = ['teams', i, 'apps', j, a.repository ? 'repository' : 'name'];
+    const foreign = cfg.teams.find((o) => o !== t && repository.startsWith(`${org}/${o.name}/`));
+    if (foreign) issue(path, `a repository outside another team's ECR folder (${org}/${foreign.name}/ holds team ${foreign.name}'s images)`, repository);
+    const owner = owners.get(repository);
+    if (owner) issue(path, `a repository no other app uses (${owner} already pushes to it)`, repository);
+    else owners.set(repository, `teams[${i}].apps[${j}]`);
   }));
 }
 
