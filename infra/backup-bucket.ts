@@ -18,7 +18,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { EnvironmentNames } from '../config';
 import { KEY_ACTIONS } from './encryption-key';
-import { policyDocument, PolicyStatement } from './iam';
+import { denyInsecureTransport, policyDocument, PolicyStatement } from './iam';
 
 export interface BackupBucketProps {
   readonly names: EnvironmentNames;
@@ -83,14 +83,7 @@ export class BackupBucket extends Construct {
     });
     new S3BucketPolicy(this, 'tls-only', {
       bucket: this.bucket.id,
-      policy: policyDocument([{
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: ['s3:*'],
-        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      }]),
+      policy: policyDocument([denyInsecureTransport('s3', [this.bucket.arn, `${this.bucket.arn}/*`])]),
     });
 
     // The velero-plugin-for-aws README's object store permissions; no EC2 snapshot rights, because

@@ -12,6 +12,11 @@ export function policyDocument(statements: PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
+/** Resource-policy statement refusing every request to `resources` that does not come over TLS. */
+export function denyInsecureTransport(service: 's3' | 'sqs', resources: string[]): PolicyStatement {
+  return { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: { AWS: '*' }, Action: [`${service}:*`], Resource: resources, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+}
+
 /**
  * Trust policy for an AWS service. `conditions` narrow it to this account's resources (the
  * confused-deputy guard AWS recommends: aws:SourceAccount, aws:SourceArn).

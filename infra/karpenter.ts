@@ -15,7 +15,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { Ec2Tag } from '@cdktf/provider-aws/lib/ec2-tag';
 import { EnvironmentNames } from '../config';
-import { awsManagedPolicy, policyDocument, PolicyStatement, serviceTrust } from './iam';
+import { awsManagedPolicy, denyInsecureTransport, policyDocument, PolicyStatement, serviceTrust } from './iam';
 
 /** Read-only EC2, pricing and instance-profile listing calls that AWS cannot scope to a resource. */
 export const KARPENTER_UNSCOPABLE_ACTIONS = [
@@ -78,7 +78,7 @@ export class Karpenter extends Construct {
       queueUrl: this.queue.url,
       policy: policyDocument([
         { Sid: 'EventBridgeDelivers', Effect: 'Allow', Principal: { Service: ['events.amazonaws.com', 'sqs.amazonaws.com'] }, Action: ['sqs:SendMessage'], Resource: [this.queue.arn] },
-        { Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: { AWS: '*' }, Action: ['sqs:*'], Resource: [this.queue.arn], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
+        denyInsecureTransport('sqs', [this.queue.arn]),
       ]),
     });
     for (const event of INTERRUPTION_EVENTS) {

@@ -7,7 +7,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { policyDocument } from './iam';
+import { denyInsecureTransport, policyDocument } from './iam';
 
 export class StateBucket extends Construct {
   readonly bucket: S3Bucket;
@@ -34,14 +34,7 @@ export class StateBucket extends Construct {
     });
     new S3BucketPolicy(this, 'tls-only', {
       bucket: this.bucket.id,
-      policy: policyDocument([{
-        Sid: 'DenyInsecureTransport',
-        Effect: 'Deny',
-        Principal: { AWS: '*' },
-        Action: ['s3:*'],
-        Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
-        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-      }, {
+      policy: policyDocument([denyInsecureTransport('s3', [this.bucket.arn, `${this.bucket.arn}/*`]), {
         // State is written encrypted with the state key or not at all (the S3 backend cannot name the
         // key, so the bucket default applies it; a client asking for SSE-S3 or another key is refused).
         Sid: 'DenyOtherEncryption',
