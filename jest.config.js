@@ -3,6 +3,11 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The Terraform suite (terraform validate and test on every AWS stack, ~2 minutes) is
+  // `npm run test:terraform` (jest.terraform.config.js); CI runs both.
+  testPathIgnorePatterns: ['/node_modules/', '/test/terraform\\.test\\.ts$'],
+  // Every core: jest's default leaves one idle, which on a 2-core machine halves the suite's speed.
+  maxWorkers: '100%',
   // Tests run on test/fixtures/, never on the user's platform.yaml (a read of it fails the test).
   setupFiles: ['<rootDir>/test/harness/no-user-files.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
