@@ -8,7 +8,7 @@
 import { CHART_AVAILABILITY, CHARTS_WITHOUT_CONTROLLERS } from './fixtures/chart-availability';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
 import { folderWave, helmSources } from './harness/helm-sources';
-import { PlacedObject } from './harness/platform';
+import { applicationSpecOf, PlacedObject } from './harness/platform';
 
 /** Each way the environment's charts would lose availability or race, one line each. */
 export function availabilityProblems(objects: PlacedObject[], production: boolean): string[] {
@@ -47,7 +47,7 @@ describe('the availability model itself', () => {
   const withValues = (release: string, change: (v: any) => void): PlacedObject[] => objects.map((o) => {
     if (!((o.obj.kind === 'Application' || o.obj.kind === 'ApplicationSet') && o.obj.metadata.name === release)) return o;
     const obj = JSON.parse(JSON.stringify(o.obj));
-    change((obj.kind === 'Application' ? obj.spec : obj.spec.template.spec).source.helm.valuesObject);
+    change(applicationSpecOf(obj).source.helm.valuesObject);
     return { ...o, obj };
   });
 

@@ -9,6 +9,7 @@ import { PLATFORM_NAMESPACES } from '../config';
 import { BOOTSTRAP_RELEASES } from '../infra/stacks/gitops-bootstrap-stack';
 import { Fixture, FixtureEnvironment, fixtureEnvironments, objectsOf } from './harness/fixtures';
 import { SynthesizedInfra, synthesizeInfra } from './harness/infra';
+import { applicationSpecOf } from './harness/platform';
 import { BootstrapRelease, CHART_CRDS, simulateBootstrap, SyncModelInput } from './harness/sync-model';
 
 const infras = new Map<string, SynthesizedInfra>();
@@ -68,8 +69,8 @@ describe.each(fixtureEnvironments())('bootstrap of $label', (fx) => {
 
   it('installs Argo CD with the values of its Application in git, less ServiceMonitors and plus the repository', () => {
     const app = input.folders.get('argocd-apps')!.find((o) => (o.kind === 'Application' || o.kind === 'ApplicationSet')
-      && (o.spec.template?.spec ?? o.spec).source?.chart === 'argo-cd');
-    const gitValues = (app.spec.template?.spec ?? app.spec).source.helm.valuesObject;
+      && applicationSpecOf(o).source?.chart === 'argo-cd');
+    const gitValues = applicationSpecOf(app).source.helm.valuesObject;
     const { [REPOSITORY_KEY]: gitopsRepository, ...repositories } = input.bootstrap[0].values.configs.repositories ?? {};
     const configs = { ...input.bootstrap[0].values.configs, repositories };
     if (Object.keys(repositories).length === 0) delete configs.repositories;

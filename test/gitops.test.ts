@@ -2,19 +2,14 @@ import { HELM_CHARTS } from '../config';
 import { APPS_FOLDER, CLUSTER_ENVIRONMENT_LABEL, PRODUCTION_VIEWER_ROLE, fleetName, REPOSITORY_SECRET, repositoryCredentialFields, rootApplicationName, TEAM_KINDS } from '../charts/gitops';
 import { SYNC_WAVE } from '../charts/lib/platform-chart';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
-import { helmValues, ofKind } from './harness/platform';
+import { applicationSpecs, helmValues, ofKind } from './harness/platform';
 
-/** Applications in single mode; the ApplicationSets' templates in fleet mode (same spec, one per cluster). */
-const deployments = (objects: any[]) => [
-  ...ofKind(objects, 'Application').map((a) => ({ name: a.metadata.name as string, wave: a.metadata.annotations?.['argocd.argoproj.io/sync-wave'], spec: a.spec })),
-  ...ofKind(objects, 'ApplicationSet').map((s) => ({ name: s.metadata.name as string, wave: s.metadata.annotations?.['argocd.argoproj.io/sync-wave'], spec: s.spec.template.spec })),
-];
 
 describe.each(fixtureEnvironments())('Argo CD tree of $label', (fx) => {
   const names = fx.names;
   const placed = objectsOf(fx);
   const fleet = names.platform.gitops.mode === 'fleet';
-  const apps = deployments(placed);
+  const apps = applicationSpecs(placed);
   const deployment = (name: string) => apps.find((a) => a.name === fleetName(names, name) || a.name === name);
 
   it('syncs everything automatically with prune, self-heal and retry with backoff', () => {

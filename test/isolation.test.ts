@@ -9,7 +9,7 @@ import { PLATFORM_PROJECT, PRODUCTION_VIEWER_ROLE, TEAM_KINDS } from '../charts/
 import { GUARDRAILS_CONFIGMAP, guardrailPolicies } from '../charts/tenancy';
 import { TEAM_ALERT_LABEL } from '../charts/monitoring';
 import { fixtureEnvironments, objectsOf } from './harness/fixtures';
-import { helmValues, ofKind } from './harness/platform';
+import { applicationSpecOf, helmValues, ofKind } from './harness/platform';
 import { AdmissionSimulator } from './harness/admission';
 import { AppProjectEvaluator } from './harness/appproject';
 import { NetworkModel } from './harness/network';
@@ -40,7 +40,7 @@ describe.each(fixtureEnvironments())('isolation in $label', (env) => {
   const objects = objectsOf(env);
   const production = names.environment.production;
   const teamNamespaces = new Set(names.teams.map((t) => names.teamNamespace(t)));
-  const apps = [...ofKind(objects, 'Application'), ...ofKind(objects, 'ApplicationSet').map((s) => ({ metadata: s.metadata, spec: s.spec.template.spec }))];
+  const apps: any[] = [...ofKind(objects, 'Application'), ...ofKind(objects, 'ApplicationSet')].map((a) => ({ metadata: a.metadata, spec: applicationSpecOf(a) }));
 
   describe('platform namespaces', () => {
     const platformNamespaces = [...new Set([

@@ -1,5 +1,5 @@
 /** The upstream Helm charts of a synthesized environment, in single and fleet mode alike. */
-import { PlacedObject } from './platform';
+import { applicationSpecOf as specOf, PlacedObject } from './platform';
 
 export interface HelmSource {
   /** Helm release name (the Application's name in single mode; fleet mode prefixes ApplicationSets with the environment). */
@@ -11,7 +11,6 @@ export interface HelmSource {
   readonly source: any;
 }
 
-const specOf = (obj: any) => (obj.kind === 'Application' ? obj.spec : obj.spec.template.spec);
 const isApp = (o: PlacedObject) => o.obj.kind === 'Application' || o.obj.kind === 'ApplicationSet';
 
 export function helmSources(objects: PlacedObject[]): HelmSource[] {

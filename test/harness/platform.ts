@@ -35,10 +35,11 @@ export const named = (objects: PlacedObject[], kind: string, name: string) => of
  * The spec of every Argo CD Application an environment defines: Applications as they are, and the
  * template of each ApplicationSet (fleet mode), with the object's name.
  */
-export const applicationSpecs = (objects: PlacedObject[]): Array<{ name: string; spec: any }> => [
-  ...ofKind(objects, 'Application').map((a) => ({ name: a.metadata.name, spec: a.spec })),
-  ...ofKind(objects, 'ApplicationSet').map((a) => ({ name: a.metadata.name, spec: a.spec.template.spec })),
-];
+export const applicationSpecs = (objects: PlacedObject[]): Array<{ name: string; wave: string | undefined; spec: any }> =>
+  [...ofKind(objects, 'Application'), ...ofKind(objects, 'ApplicationSet')]
+    .map((a) => ({ name: a.metadata.name, wave: a.metadata.annotations?.['argocd.argoproj.io/sync-wave'], spec: applicationSpecOf(a) }));
+/** An Application's spec, or an ApplicationSet's template spec (fleet mode: the same spec, once per cluster). */
+export const applicationSpecOf = (obj: any) => (obj.kind === 'ApplicationSet' ? obj.spec.template.spec : obj.spec);
 /** The Argo CD Application (or ApplicationSet template) spec that installs a Helm release. */
 export const helmApplication = (objects: PlacedObject[], release: string) => applicationSpecs(objects).find((a) => a.spec.source?.helm?.releaseName === release)?.spec;
 /** The Helm values an Argo CD Application passes to its chart (undefined when there is no such release). */
